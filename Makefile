@@ -1,0 +1,64 @@
+# coursekit: the two commands of the README, and helpers.
+#   make lab    set up .venv and open the lessons in JupyterLab
+#   make test   set up .venv and run the whole test suite
+# Everything is installed inside .venv; nothing outside it, except Debian's
+# chromium for the browser tests (installed with apt when run as root).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.coursekit-installed
+CONSTRAINTS := requirements/constraints.txt
+PORT   ?= 8888
+# Notebooks run in parallel across the machine's cores (2 on the reference machine).
+JOBS   ?= 2
+
+.PHONY: help setup lab test test-fast notebooks browser-deps lint clean
+
+help:
+	@echo "make lab        set up and open the lessons in JupyterLab"
+	@echo "make test       set up and run the whole test suite"
+	@echo "make notebooks  re-execute and save every lesson notebook"
+	@echo "make lint       ruff over the package and tests"
+	@echo "make clean      remove .venv and build outputs"
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coursekit needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) \
+		$(if $(DISPLAY),,--no-browser) \
+		notebooks/00_start_here.ipynb
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "NOTE: /usr/bin/chromium is missing; browser tests will be skipped."; \
+			echo "      Install it with: sudo apt-get install chromium"; \
+		fi; \
+	fi
+
+test: setup browser-deps
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+# Quick loop while editing the package: no notebooks, no browser.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser" -p no:nbval tests
+
+notebooks: setup
+	$(BIN)/python -m coursekit.notebooks build
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist release results handouts rendered test-artifacts

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``coursekit`` command line (see ``coursekit.cli``)."""
