@@ -1,0 +1,211 @@
+"""Execute notebooks headlessly and save them in a stable, reviewable form.
+
+``make notebooks`` runs ``python -m coursekit.notebooks build``: every
+lesson and exercise source notebook is re-executed top to bottom in a fresh
+kernel and saved with its outputs, so nbval has something to compare.  The
+saved form is normalised (execution counts 1, 2, 3 …, no timing metadata,
+no interpreter version) so that re-running on another machine gives the same
+file, and a diff shows only real changes.
+
+A notebook is written only if it ran without error, and through a temporary
+file renamed into place, so an interrupted build never leaves a half-written
+notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "MACHINE_SPECIFIC",
+    "execute_notebook",
+    "find_notebooks",
+    "normalise",
+    "problems_in",
+    "write_atomic",
+]
+
+# Output text that would differ on another machine: nbval would fail there.
+MACHINE_SPECIFIC = re.compile(r"(/root/|/tmp/|/work/|/home/\w+/|/Users/\w+/|0x[0-9a-f]{6,})")
+
+# Notebook metadata kept as is; everything else (e.g. widget state, which
+# holds random model ids) is dropped.
+_KEEP_METADATA = ("kernelspec", "language_info", "title")
+_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+_LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
+
+DEFAULT_DIRS = ("notebooks", "exercises")
+
+
+def find_notebooks(paths: Iterable[str | Path]) -> list[Path]:
+    """Notebook files named or found (recursively) under the given paths, sorted."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += [
+                q for q in p.rglob("*.ipynb")
+                if not any(part.startswith(".") for part in q.parts)
+            ]
+        elif p.suffix == ".ipynb":
+            found.append(p)
+    return sorted(set(found))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def normalise(nb: Any) -> Any:
+    """Strip what changes from run to run or machine to machine."""
+    nb.metadata = {k: v for k, v in nb.metadata.items() if k in _KEEP_METADATA}
+    nb.metadata["kernelspec"] = dict(_KERNELSPEC)
+    nb.metadata["language_info"] = dict(_LANGUAGE_INFO)
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        if cell.cell_type != "code":
+            continue
+        if cell.source.strip():
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+                out.get("metadata", {}).pop("execution", None)
+        else:
+            cell.execution_count = None
+            cell.outputs = []
+    return nb
+
+
+def problems_in(nb: Any, name: str) -> list[str]:
+    """What would make nbval fail or test nothing: errors, unexecuted cells, machine paths."""
+    problems = []
+    for i, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if cell.get("execution_count") is None:
+            problems.append(f"{name} cell {i}: not executed")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                problems.append(f"{name} cell {i}: raised {out.get('ename')}: {out.get('evalue')}")
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                problems.append(f"{name} cell {i}: wrote to stderr: {out.get('text', '')[:200]!r}")
+        text = json.dumps(
+            [{k: v for k, v in o.items() if k != "data"} | {"data": {
+                m: d for m, d in o.get("data", {}).items() if not m.startswith("image/")}}
+             for o in cell.get("outputs", [])]
+        )
+        m = MACHINE_SPECIFIC.search(text)
+        if m:
+            problems.append(f"{name} cell {i}: output holds a machine-specific value {m.group(0)!r}")
+    return problems
+
+
+def execute_notebook(path: Path, timeout: int = 300, parameters: dict[str, Any] | None = None,
+                     cwd: Path | None = None) -> Any:
+    """Execute a notebook in a fresh kernel and return it, normalised.
+
+    ``parameters`` replace the assignments in the cell tagged ``parameters``
+    (papermill's convention), e.g. ``{"CASE": "path/to/case"}``.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    if parameters:
+        set_parameters(nb, parameters)
+    env_backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or path.parent)}},
+        )
+        client.execute()
+    finally:
+        if env_backend is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = env_backend
+    return normalise(nb)
+
+
+def set_parameters(nb: Any, parameters: dict[str, Any]) -> None:
+    """Rewrite the cell tagged ``parameters`` to assign the given values."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            lines = [line for line in cell.source.splitlines()
+                     if not any(re.match(rf"\s*{re.escape(k)}\s*=", line) for k in parameters)]
+            lines += [f"{k} = {v!r}" for k, v in parameters.items()]
+            cell.source = "\n".join(lines)
+            return
+    raise ValueError("the notebook has no cell tagged 'parameters'")
+
+
+def build(paths: Sequence[str | Path], timeout: int = 300) -> int:
+    """Re-execute and save each notebook; report failures, keep going."""
+    import nbformat
+
+    notebooks = find_notebooks(paths)
+    if not notebooks:
+        print("no notebooks found under: " + ", ".join(map(str, paths)), file=sys.stderr)
+        return 1
+    failed = 0
+    for path in notebooks:
+        print(f"executing {path} … ", end="", flush=True)
+        try:
+            nb = execute_notebook(path, timeout=timeout)
+        except Exception as exc:  # report and go on with the others
+            failed += 1
+            first = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
+            print(f"FAILED ({type(exc).__name__}: {first[0][:300]}); left unchanged")
+            continue
+        problems = problems_in(nb, str(path))
+        if problems:
+            failed += 1
+            print("FAILED; left unchanged")
+            for p in problems:
+                print(f"  {p}")
+            continue
+        write_atomic(path, nbformat.writes(nb) + "\n")
+        print("saved")
+    print(f"{len(notebooks) - failed} of {len(notebooks)} notebooks executed and saved")
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m coursekit.notebooks",
+        description="Re-execute notebooks headlessly and save them with their outputs.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="execute and save notebooks (default: notebooks/ and exercises/)")
+    b.add_argument("paths", nargs="*", default=list(DEFAULT_DIRS))
+    b.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    args = parser.parse_args(argv)
+    return build(args.paths, timeout=args.timeout)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
