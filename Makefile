@@ -34,6 +34,7 @@ setup: $(STAMP)
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) \
 		$(if $(DISPLAY),,--no-browser) \
+		$(if $(filter 0,$(shell id -u)),--allow-root) \
 		notebooks/00_start_here.ipynb
 
 browser-deps:
