@@ -64,6 +64,12 @@ def _resolve(case: str | Path) -> Path:
     path = Path(case)
     if path.is_dir():
         return path
+    if path.exists():
+        raise CaseError(path, [Problem(
+            str(path), None, None,
+            "is a file, not a case folder; expected the folder that holds case.toml, "
+            "article.txt and the CSV files.",
+        )])
     if isinstance(case, str) and "/" not in case and "\\" not in case:
         return bundled_case_path(case)
     raise CaseError(path, [Problem(

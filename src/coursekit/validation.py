@@ -12,6 +12,7 @@ below; ``docs/authoring-a-case.md`` explains it for authors.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import tomllib
@@ -59,6 +60,8 @@ MAY_BE_EMPTY: dict[str, frozenset[str]] = {
     "timeline.csv": frozenset(),
     "glossary.csv": frozenset(),
 }
+# Tables a case cannot do without: a case with no claims teaches nothing.
+MUST_HAVE_ROWS: dict[str, str] = {"actors.csv": "actor", "topics.csv": "topic", "claims.csv": "claim"}
 CASE_FILES: tuple[str, ...] = ("article.txt", "case.toml", *CSV_COLUMNS)
 TOML_STRING_KEYS: tuple[str, ...] = (
     "id", "title", "author", "publisher", "published", "url", "language", "summary",
@@ -72,6 +75,11 @@ class Problem:
     ``line`` is the 1-based line of the file where the offending row starts
     (``None`` when the problem concerns the whole file); ``column`` is the CSV
     column or TOML key (``None`` when it concerns the whole row or file).
+
+    >>> print(Problem("claims.csv", 14, "stance", "is 'maybe'; expected one of: support, oppose, neutral."))
+    claims.csv:14: column 'stance': is 'maybe'; expected one of: support, oppose, neutral.
+    >>> print(Problem("case.toml", 27, "colour", "is 'red'; expected a hex colour."))
+    case.toml:27: key 'colour': is 'red'; expected a hex colour.
     """
 
     file: str
@@ -82,7 +90,8 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.column:
-            where += f": column '{self.column}'"
+            what = "key" if self.file.endswith(".toml") else "column"
+            where += f": {what} '{self.column}'"
         return f"{where}: {self.message}"
 
 
@@ -111,6 +120,13 @@ class RawCase:
     # file -> list of (line number, row dict); rows that could not be read are left out.
     tables: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Files that could not be read at all (missing, not UTF-8, bad header):
+    # references into them are not checked, so one missing actors.csv gives
+    # one problem instead of one per claim.
+    unreadable: set[str] = field(default_factory=set)
+    # file -> first field of each row left out for having the wrong number of
+    # fields: most likely its id, so references to it are not reported as unknown.
+    unread_ids: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -134,10 +150,13 @@ def _decode(name: str, data: bytes, problems: list[Problem]) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start : exc.start + 4]
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        before = data[line_start : exc.start].decode("utf-8", "replace")
+        bad = data[exc.start : exc.start + 1]
         problems.append(Problem(
             name, line, None,
-            f"is not valid UTF-8: byte {bad[:1]!r} at byte offset {exc.start}; expected UTF-8 "
+            f"is not valid UTF-8: byte {bad!r} at character {len(before) + 1} of the line "
+            f"(byte offset {exc.start}), after {_short(before[-30:])}; expected UTF-8 "
             "text. Fix: re-save the file with the encoding set to UTF-8.",
         ))
         return None
@@ -159,10 +178,22 @@ def _read_bytes(folder: Path, name: str, problems: list[Problem]) -> bytes | Non
 def _read_article(folder: Path, raw: RawCase) -> None:
     data = _read_bytes(folder, "article.txt", raw.problems)
     if data is None:
+        raw.unreadable.add("article.txt")
         return
     text = _decode("article.txt", data, raw.problems)
     if text is None:
+        raw.unreadable.add("article.txt")
         return
+    if "\r" in text:
+        # Offsets count characters of the file as saved, so an editor or a
+        # git checkout (core.autocrlf) that rewrites line endings moves every span.
+        line = text[: text.index("\r")].count("\n") + 1
+        raw.problems.append(Problem(
+            "article.txt", line, None,
+            "uses Windows (CRLF) or old Mac (CR) line endings; expected Unix (LF) line "
+            "endings, as in the source: the offsets in claims.csv count characters of "
+            "the LF text. Fix: convert the file back to LF line endings.",
+        ))
     if not text.strip():
         raw.problems.append(Problem(
             "article.txt", None, None, "is empty; expected the source text, verbatim.",
@@ -170,24 +201,76 @@ def _read_article(folder: Path, raw: RawCase) -> None:
     raw.article = text
 
 
+def _is_iso_date(value: str) -> bool:
+    """An ISO 8601 calendar date, reduced precision allowed, that exists."""
+    if not ISO_DATE_PATTERN.match(value):
+        return False
+    if len(value) == 10:  # a full date: the day must exist in that month
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
+
+
+_TOML_KEY = re.compile(r"""^\s*["']?([A-Za-z0-9_-]+)["']?\s*=""")
+
+
+def _toml_line(text: str, key: str, side: int | None = None) -> int | None:
+    """Best-effort line of ``key`` at the top level, or in the ``side``-th [[sides]] table.
+
+    tomllib gives no positions; a line number still saves the author a search.
+    When the key is absent from a [[sides]] table, the table's header line is
+    returned; ``None`` when nothing fits.
+    """
+    table: tuple[str, int] | None = None
+    sides_seen = 0
+    header_line = None
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            if stripped.replace(" ", "").startswith("[[sides]]"):
+                sides_seen += 1
+                table = ("sides", sides_seen)
+                if side == sides_seen:
+                    header_line = number
+            else:
+                table = ("other", 0)
+            continue
+        m = _TOML_KEY.match(line)
+        wanted = None if side is None else ("sides", side)
+        if m and m.group(1) == key and table == wanted:
+            return number
+    return header_line
+
+
 def _read_toml(folder: Path, raw: RawCase) -> None:
     data = _read_bytes(folder, "case.toml", raw.problems)
     if data is None:
+        raw.unreadable.add("case.toml")
         return
     text = _decode("case.toml", data, raw.problems)
     if text is None:
+        raw.unreadable.add("case.toml")
         return
     try:
         meta = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib messages end with "(at line L, column C)".
-        m = re.search(r"at line (\d+), column (\d+)", str(exc))
-        line = int(m.group(1)) if m else None
-        col = f"character {m.group(2)}" if m else None
+        raw.unreadable.add("case.toml")
+        # tomllib messages end with "(at line L, column C)" or "(at end of document)".
+        message = str(exc)
+        m = re.search(r"at line (\d+), column (\d+)", message)
+        if m:
+            line: int | None = int(m.group(1))
+            where = f"at line {m.group(1)}, column {m.group(2)}"
+        else:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            where = "at the end of the file"
         raw.problems.append(Problem(
-            "case.toml", line, col,
-            f"is not valid TOML ({str(exc).split(' (at line')[0]}). "
-            'Fix: check quotes and brackets on that line, e.g. title = "…".',
+            "case.toml", line, None,
+            f"is not valid TOML {where}: {message.split(' (at ')[0]}. "
+            'Expected key = value lines such as title = "…". Fix: check the quotes and '
+            "brackets on that line (an unclosed string shows up at the end of the file).",
         ))
         return
     raw.meta = meta
@@ -199,26 +282,27 @@ def _read_toml(folder: Path, raw: RawCase) -> None:
             ))
         elif not isinstance(value, str) or not value.strip():
             raw.problems.append(Problem(
-                "case.toml", None, key, f"is {value!r}; expected a non-empty string.",
+                "case.toml", _toml_line(text, key), key,
+                f"is {value!r}; expected a non-empty string in double quotes.",
             ))
     published = meta.get("published")
-    if isinstance(published, str) and not ISO_DATE_PATTERN.match(published):
+    if isinstance(published, str) and not _is_iso_date(published):
         raw.problems.append(Problem(
-            "case.toml", None, "published",
-            f"is {published!r}; expected an ISO 8601 date string such as "
+            "case.toml", _toml_line(text, "published"), "published",
+            f"is {published!r}; expected an ISO 8601 date string of a real day, such as "
             '"2013-02-18", or "2013-02" when the source gives no day.',
         ))
     case_id = meta.get("id")
     if isinstance(case_id, str) and not ID_PATTERN.match(case_id):
         raw.problems.append(Problem(
-            "case.toml", None, "id",
+            "case.toml", _toml_line(text, "id"), "id",
             f"is {case_id!r}; expected lower-case letters, digits, '-' or '_' only.",
         ))
     sides = meta.get("sides")
     if not isinstance(sides, list) or not sides:
         raw.problems.append(Problem(
-            "case.toml", None, "sides",
-            "is missing or empty; expected one [[sides]] table per side, in display order, "
+            "case.toml", _toml_line(text, "sides"), "sides",
+            f"is {sides!r}; expected one [[sides]] table per side, in display order, "
             'each with name = "…" and colour = "#RRGGBB".',
         ))
         return
@@ -226,27 +310,27 @@ def _read_toml(folder: Path, raw: RawCase) -> None:
     for i, side in enumerate(sides, 1):
         if not isinstance(side, dict):
             raw.problems.append(Problem(
-                "case.toml", None, "sides",
+                "case.toml", _toml_line(text, "sides"), "sides",
                 f"entry {i} is {side!r}; expected a [[sides]] table with name and colour.",
             ))
             continue
         name, colour = side.get("name"), side.get("colour")
         if not isinstance(name, str) or not name.strip():
             raw.problems.append(Problem(
-                "case.toml", None, "sides",
-                f'entry {i} has no name; expected name = "…".',
+                "case.toml", _toml_line(text, "name", side=i), "name",
+                f'side {i} has name {name!r}; expected a non-empty name = "…".',
             ))
         elif name in seen:
             raw.problems.append(Problem(
-                "case.toml", None, "sides",
-                f"entry {i}: side {name!r} is declared twice; expected each side once.",
+                "case.toml", _toml_line(text, "name", side=i), "name",
+                f"side {i}: {name!r} is declared twice; expected each side once.",
             ))
         else:
             seen.add(name)
         if not isinstance(colour, str) or not COLOUR_PATTERN.match(colour):
             raw.problems.append(Problem(
-                "case.toml", None, "sides",
-                f"entry {i} ({name!r}) has colour {colour!r}; expected a hex colour like "
+                "case.toml", _toml_line(text, "colour", side=i), "colour",
+                f"side {i} ({name!r}) has colour {colour!r}; expected a hex colour like "
                 '"#0072B2".',
             ))
 
@@ -256,9 +340,11 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
     raw.tables[name] = []
     data = _read_bytes(folder, name, raw.problems)
     if data is None:
+        raw.unreadable.add(name)
         return
     text = _decode(name, data, raw.problems)
     if text is None:
+        raw.unreadable.add(name)
         return
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
@@ -272,8 +358,9 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         required, _ = CSV_COLUMNS[name]
+        raw.unreadable.add(name)
         raw.problems.append(Problem(
-            name, None, None,
+            name, 1, None,
             f"is empty; expected a header row: {','.join(required)}",
         ))
         return
@@ -281,6 +368,7 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
     try:
         header = next(reader)
     except csv.Error as exc:
+        raw.unreadable.add(name)
         raw.problems.append(Problem(name, 1, None, f"header row cannot be read as CSV ({exc})."))
         return
     required, optional = CSV_COLUMNS[name]
@@ -294,7 +382,7 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
                 name, 1, col,
                 f"is missing from the header; expected the columns {','.join(allowed)}"
                 + (f" (the last {len(optional)} may be left out)" if optional else "")
-                + ".",
+                + f"; the header has {','.join(header)}.",
             ))
     for i, col in enumerate(header):
         if col not in allowed:
@@ -311,6 +399,7 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
                 name, 1, col, "appears twice in the header; expected each column once.",
             ))
     if not header_ok:
+        raw.unreadable.add(name)
         return
     line = reader.line_num + 1
     while True:
@@ -333,6 +422,7 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
                 f"has {len(values)} fields; expected {len(header)} ({','.join(header)}). "
                 "Fix: a field that contains a comma must be in double quotes.",
             ))
+            raw.unread_ids.setdefault(name, set()).add(values[0].strip())
             continue
         row = {col: "" for col in optional}
         row.update(zip(header, values, strict=True))
@@ -345,6 +435,13 @@ def _read_csv(folder: Path, name: str, raw: RawCase) -> None:
             if not value.strip() and col not in MAY_BE_EMPTY[name]:
                 raw.problems.append(Problem(name, row_line, col, "is empty; expected a value."))
         raw.tables[name].append((row_line, row))
+    if name in MUST_HAVE_ROWS and not raw.tables[name] and not any(
+        p.file == name and p.line for p in raw.problems
+    ):
+        raw.problems.append(Problem(
+            name, 2, None,
+            f"has a header but no rows; expected at least one {MUST_HAVE_ROWS[name]}.",
+        ))
 
 
 def _check_ids(raw: RawCase, name: str, col: str, pattern: bool = True) -> set[str]:
@@ -382,9 +479,11 @@ def _check_choice(raw: RawCase, name: str, col: str, allowed: Iterable[str], wha
 
 
 def _check_reference(raw: RawCase, name: str, col: str, known: set[str], target: str) -> None:
+    if target in raw.unreadable:
+        return  # already reported; every row would repeat it
     for line, row in raw.tables.get(name, []):
         value = row[col]
-        if value and value not in known:
+        if value and value not in known and value not in raw.unread_ids.get(target, ()):
             raw.problems.append(Problem(
                 name, line, col,
                 f"refers to {value!r}, which is not in {target}; expected one of: "
@@ -392,11 +491,18 @@ def _check_reference(raw: RawCase, name: str, col: str, known: set[str], target:
             ))
 
 
+_OFFSET = re.compile(r"-?[0-9]+")
+
+
 def _parse_offset(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
+    """A whole number written with ASCII digits; ``None`` for anything else.
+
+    ``int()`` alone would also accept "1_000", "+5" or " 5 ", which a
+    spreadsheet or a reader would not take for the same number.
+    """
+    if not _OFFSET.fullmatch(value):
         return None
+    return int(value)
 
 
 def _check_spans(raw: RawCase) -> None:
@@ -460,10 +566,10 @@ def _check_spans(raw: RawCase) -> None:
 def _check_dates(raw: RawCase) -> None:
     for line, row in raw.tables.get("timeline.csv", []):
         value = row["date"]
-        if value and not ISO_DATE_PATTERN.match(value):
+        if value and not _is_iso_date(value):
             raw.problems.append(Problem(
                 "timeline.csv", line, "date",
-                f"is {value!r}; expected an ISO 8601 date like 2013-02-18 "
+                f"is {value!r}; expected an ISO 8601 date of a real day, like 2013-02-18 "
                 "(or 2013-02, or 2013, when the day or month is not known).",
             ))
 
@@ -486,14 +592,15 @@ def read_case_folder(folder: Path | str) -> RawCase:
     for name in CSV_COLUMNS:
         _read_csv(folder, name, raw)
 
-    sides = [s.get("name") for s in raw.meta.get("sides", []) if isinstance(s, dict)]
+    declared = raw.meta.get("sides")
+    sides = [s.get("name") for s in declared if isinstance(s, dict)] if isinstance(declared, list) else []
     actor_ids = _check_ids(raw, "actors.csv", "actor_id")
     topic_ids = _check_ids(raw, "topics.csv", "topic_id")
     _check_ids(raw, "claims.csv", "claim_id")
     _check_ids(raw, "glossary.csv", "term", pattern=False)
-    if raw.meta:
-        _check_choice(raw, "actors.csv", "side", [s for s in sides if isinstance(s, str)],
-                      "a side declared in case.toml")
+    side_names = [s for s in sides if isinstance(s, str) and s.strip()]
+    if side_names:  # with no usable sides, case.toml's own problem says it once
+        _check_choice(raw, "actors.csv", "side", side_names, "a side declared in case.toml")
     _check_choice(raw, "actors.csv", "kind", ACTOR_KINDS, "a known kind of actor")
     _check_reference(raw, "claims.csv", "actor_id", actor_ids, "actors.csv")
     _check_reference(raw, "claims.csv", "target_id", actor_ids, "actors.csv")
