@@ -111,6 +111,21 @@ def split_paragraphs(text: str) -> pd.DataFrame:
     return frame
 
 
+class ClaimRow(pd.Series):
+    """One claim: a pandas Series whose fields also read as attributes.
+
+    A plain Series row would answer ``claim.mode`` with ``Series.mode`` (the
+    statistical mode, a method) instead of the claim's mode; here it is the field.
+
+    >>> load_case("nato-russia-2013").claim("lavrov-cuts-space").mode
+    'paraphrase'
+    """
+
+    @property
+    def mode(self) -> Any:  # type: ignore[override]
+        return self["mode"]
+
+
 def _frame(rows: list[tuple[int, dict[str, str]]], name: str) -> pd.DataFrame:
     required, optional = CSV_COLUMNS[name]
     frame = pd.DataFrame([row for _, row in rows], columns=[*required, *optional])
@@ -166,9 +181,9 @@ class Case:
 
     # --- selections -----------------------------------------------------
     def claim(self, claim_id: str) -> Any:
-        """One claim as a row (attribute access: ``claim.quote``)."""
+        """One claim as a row (attribute access: ``claim.quote``, ``claim.mode``)."""
         try:
-            return self.claims.iloc[self._claim_index[claim_id]]
+            return ClaimRow(self.claims.iloc[self._claim_index[claim_id]])
         except KeyError:
             raise KeyError(f"no claim {claim_id!r} in case {self.id!r}") from None
 
@@ -209,8 +224,8 @@ class Case:
         """The claim's paragraph with its span marked.
 
         >>> case = load_case("nato-russia-2013")
-        >>> case.context("rasmussen-implement")[-45:]
-        '2013. [[Now we need to focus on implementing it]]\u2019\u2019.'
+        >>> case.context("rasmussen-implement")[-52:]
+        "2013. [[Now we need to focus on implementing it]]''."
         """
         claim = self.claim(claim_id)
         para = self.paragraph_of(int(claim.start))
@@ -232,7 +247,7 @@ class Case:
 
     def iter_claims(self) -> Iterator[Any]:
         for _, row in self.claims.iterrows():
-            yield row
+            yield ClaimRow(row)
 
 
 def load_case(case: str | Path = "nato-russia-2013") -> Case:
