@@ -334,3 +334,10 @@ def test_selfcheck_rejects_an_answer_not_offered():
 def test_feedback_is_deterministic():
     assert render_feedback("a", "a", "x", 3) == render_feedback("a", "a", "x", 3)
     assert render_feedback(None, "a", "x") == render_feedback(None, "a", "x")
+
+
+def test_reprs_are_short_and_deterministic(case):
+    explorer = ClaimExplorer(case, side="Russia")
+    assert repr(explorer) == "<ClaimExplorer 'nato-russia-2013': 16 of 31 claims shown, claim='lavrov-no-change'>"
+    assert repr(StanceComparer(case, topic="arms_cuts")) == "<StanceComparer 'nato-russia-2013': topic='arms_cuts'>"
+    assert repr(SelfCheck("?", ["a", "b"], "a", "")) == "<SelfCheck: 2 options, chosen=None>"

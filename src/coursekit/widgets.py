@@ -228,6 +228,12 @@ class ClaimExplorer(widgets.VBox):
             control.observe(self._on_filter, names="value")
         self.claim.observe(self._on_claim, names="value")
 
+    def __repr__(self) -> str:
+        # Short and deterministic: the default lists every child's HTML.
+        shown = len(self.claim.options)
+        return (f"<ClaimExplorer {self.case.id!r}: {shown} of {len(self.case.claims)} claims shown, "
+                f"claim={self.claim.value!r}>")
+
     # -- helpers -------------------------------------------------------------
     @contextmanager
     def _batch(self) -> Iterator[None]:
@@ -435,6 +441,9 @@ class StanceComparer(widgets.VBox):
         self.topic.observe(self._on_topic, names="value")
         self._show(self.topic.value)
 
+    def __repr__(self) -> str:
+        return f"<StanceComparer {self.case.id!r}: topic={self.topic.value!r}>"
+
     def _on_topic(self, change: dict[str, Any]) -> None:
         self._show(change["new"])
 
@@ -516,6 +525,9 @@ class SelfCheck(widgets.VBox):
         super().__init__(children=[self.question, self.choices, self.check, self.feedback])
         self.choices.observe(self._on_choice, names="value")
         self.check.on_click(self._on_check)
+
+    def __repr__(self) -> str:
+        return f"<SelfCheck: {len(self.choices.options)} options, chosen={self.choices.value!r}>"
 
     def _render(self, choice: str | None, checked: bool) -> str:
         return render_feedback(choice, self.answer, self.explanation, self.paragraph, self.hint,
