@@ -1,0 +1,114 @@
+"""The wheel: it ships the case data once, without symlinks, and works outside the repo."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from coursekit.validation import CASE_FILES
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CASE_ID = "nato-russia-2013"
+DATA_PREFIX = f"coursekit/cases_data/{CASE_ID}/"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    if importlib.util.find_spec("hatchling") is None:
+        pytest.skip(
+            "hatchling is not installed in this environment, and `pip wheel "
+            "--no-build-isolation` builds with the installed backend (pip install hatchling)"
+        )
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "-q", "-w", str(out), str(REPO_ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    [built] = out.glob("coursekit-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+         "--target", str(site), str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def test_the_wheel_ships_every_case_file_once(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        duplicates = [name for name, count in Counter(names).items() if count > 1]
+        assert duplicates == []
+        for name in CASE_FILES:
+            path = DATA_PREFIX + name
+            assert path in names
+            assert archive.read(path) == (REPO_ROOT / "data" / "cases" / CASE_ID / name).read_bytes()
+        # Data only under coursekit/cases_data/, not also under src/ or data/ or a nested copy.
+        stray = [n for n in names if ("cases_data" in n or "claims.csv" in n)
+                 and not n.startswith("coursekit/cases_data/")]
+        assert stray == []
+        assert not any(n.startswith("coursekit/cases_data/cases_data") for n in names)
+        assert [n.count("claims.csv") for n in names if n.endswith("claims.csv")] == [1]
+
+
+def test_the_wheel_holds_no_symlinks_and_the_package_files(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        for info in archive.infolist():
+            assert not stat.S_ISLNK(info.external_attr >> 16), info.filename
+        names = set(archive.namelist())
+        entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+        assert "coursekit = coursekit.cli:main" in archive.read(entry_points).decode()
+    for name in ("__init__.py", "cases.py", "validation.py", "cli.py", "py.typed",
+                 "commands/validate.py"):
+        assert f"coursekit/{name}" in names
+
+
+def test_the_installed_wheel_loads_its_own_case_outside_the_repo(installed, tmp_path):
+    code = (
+        "import coursekit, pathlib\n"
+        "from coursekit.cases import bundled_case_path\n"
+        "print(pathlib.Path(coursekit.__file__).parent)\n"
+        f"print(bundled_case_path({CASE_ID!r}).resolve())\n"
+        f"print(coursekit.load_case({CASE_ID!r}).claims.shape)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    package, data, shape = result.stdout.splitlines()
+    # The installed copy, not the editable checkout, and its data is real files in site.
+    assert Path(package) == installed / "coursekit"
+    assert Path(data) == installed / "coursekit" / "cases_data" / CASE_ID
+    rows = len((REPO_ROOT / "data" / "cases" / CASE_ID / "claims.csv").read_text().splitlines()) - 1
+    assert shape == f"({rows}, 16)"
+
+
+def test_import_coursekit_does_not_import_plotting_or_widgets(tmp_path):
+    code = (
+        "import sys, coursekit\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'matplotlib', 'ipywidgets', 'IPython'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
