@@ -192,3 +192,15 @@ def test_the_timeline_is_in_date_order_and_includes_the_meeting(case):
     dates = case.timeline["date"].tolist()
     assert dates == sorted(dates)
     assert "2013-02-18" in dates
+
+
+def test_the_readme_tells_where_the_data_came_from_and_is_up_to_date(case):
+    readme = (CASE_DIR / "README.md").read_text(encoding="utf-8")
+    assert case.meta["url"] in readme
+    assert case.author in readme
+    for count, what in [
+        (len(case.claims), "claims"), (len(case.actors), "actors"), (len(case.topics), "topics"),
+        (len(case.timeline), "dated events"), (len(case.glossary), "terms"),
+        (len(case.paragraphs), "paragraphs"),
+    ]:
+        assert f"{count} {what}" in readme, f"README.md should say '{count} {what}'"

@@ -530,3 +530,18 @@ def test_faults_in_every_file_are_all_reported(case_copy):
     found = read_case_folder(case_copy.path).problems
     assert sorted({p.file for p in found}) == sorted(CASE_FILES)
     assert len(found) == 7
+
+
+def test_a_file_that_cannot_be_read(case_copy, monkeypatch):
+    # Root can read anything, so simulate the permission error.
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "topics.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert problems(case_copy.path) == [
+        "topics.csv: cannot be read (Permission denied); expected a readable file."
+    ]

@@ -172,7 +172,14 @@ def _read_bytes(folder: Path, name: str, problems: list[Problem]) -> bytes | Non
             "Fix: add the file (coursekit new-case writes a template of each).",
         ))
         return None
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # permissions, a file vanishing mid-read: a problem, not a traceback
+        problems.append(Problem(
+            name, None, None,
+            f"cannot be read ({exc.strerror or exc}); expected a readable file.",
+        ))
+        return None
 
 
 def _read_article(folder: Path, raw: RawCase) -> None:
