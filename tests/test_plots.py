@@ -136,6 +136,9 @@ def test_one_stance_panel_per_side(case_copy, n_sides):
         if stance != "neutral":
             assert to_hex(patch.get_facecolor()) == many.side_colours[side].lower()
     assert sum(p.get_width() for p in bars(fig).values()) == len(many.claims)
+    silent = [side for side in names if many.claims_by_side(side).empty]
+    notes = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "no-claims"]
+    assert notes == [f"No claims from {side}" for side in silent]
 
 
 # --- timeline_figure ------------------------------------------------------------------------

@@ -213,6 +213,9 @@ def stance_by_side(case: Case | str | Path) -> Figure:
             if row["neutral"]:
                 ax.text(0, y, str(row["neutral"]), va="center", ha="center", fontsize=8,
                         color="#000000")
+        if not rows[["support", "oppose", "neutral"]].to_numpy().any():
+            ax.text(0, (len(topics) - 1) / 2, f"No claims from {side}", ha="center", va="center",
+                    fontsize=9, fontstyle="italic", backgroundcolor="#FFFFFF", gid="no-claims")
         ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
         ax.set_xlim(-limit, limit)
         ax.set_title(side, fontsize=11, fontweight="bold", color=_text_colour(colour),

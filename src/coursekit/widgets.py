@@ -403,7 +403,7 @@ def render_comparison(case: Case, topic_id: str, *, with_summary: bool = True) -
             inner = ('<ul style="margin:0;padding-left:1.1em">'
                      + "".join(_claim_item(c) for c in mine.to_dict("records")) + "</ul>")
         columns.append(
-            f'<section class="ck-side" style="flex:1 1 15em;min-width:12em;'
+            f'<section class="ck-side" style="flex:1 1 11em;min-width:10em;box-sizing:border-box;'
             f'border-top:6px solid {colour};padding:0.3em 0.5em">'
             f'<h4 style="margin:0 0 0.4em 0"><span style="{_SWATCH.format(colour=colour)}"></span>'
             f"{esc(side)} <span style=\"font-weight:normal;{_MUTED}\">"
