@@ -12,10 +12,38 @@ that draw (``coursekit.plots``) and interact (``coursekit.widgets``) import
 them when they are used.
 """
 
+from typing import Any
+
 from .cases import Case, available_cases, load_case, split_paragraphs
 from .validation import ACTOR_KINDS, MODES, STANCES, CaseError, Problem
 
 __version__ = "0.1.0"
+
+# Names served lazily from modules with heavy imports (ipywidgets, matplotlib):
+# ``coursekit.ClaimExplorer`` works, but only imports ipywidgets when used.
+_LAZY = {
+    "ClaimExplorer": "widgets",
+    "SelfCheck": "widgets",
+    "StanceComparer": "widgets",
+    "claims_heatmap": "plots",
+    "stance_by_side": "plots",
+    "timeline_figure": "plots",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'coursekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ACTOR_KINDS",
@@ -23,9 +51,15 @@ __all__ = [
     "STANCES",
     "Case",
     "CaseError",
+    "ClaimExplorer",
     "Problem",
+    "SelfCheck",
+    "StanceComparer",
     "__version__",
     "available_cases",
+    "claims_heatmap",
     "load_case",
     "split_paragraphs",
+    "stance_by_side",
+    "timeline_figure",
 ]
