@@ -50,7 +50,7 @@ MODE_LABELS: dict[str, str] = {
 }
 
 MODE_EXPLANATIONS: dict[str, str] = {
-    "direct_quote": "the speaker's own words, in quotation marks in the article",
+    "direct_quote": "the speaker's own words, in quotation marks or set off as a block quotation in the article",
     "paraphrase": "the author reports what the speaker said, in the author's words",
     "reported_fact": "the author reports an event, not anyone's words",
     "author_comment": "the author's own judgement",
