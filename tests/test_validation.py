@@ -545,3 +545,18 @@ def test_a_file_that_cannot_be_read(case_copy, monkeypatch):
     assert problems(case_copy.path) == [
         "topics.csv: cannot be read (Permission denied); expected a readable file."
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('id = "nato-russia-2013"', 'id = "nato-russia-2013\\n"', "id"),
+        ('published = "2013-02"', 'published = "2013-02\\n"', "published"),
+        ('colour = "#0072B2"', 'colour = "#0072B2\\n"', "colour"),
+    ],
+)
+def test_a_trailing_newline_does_not_slip_past_a_pattern(case_copy, old, new, key):
+    # re's `$` also matches before a final newline; the checks must match whole values.
+    line = case_copy.replace("case.toml", old, new)
+    [problem] = problems(case_copy.path)
+    assert problem.startswith(f"case.toml:{line}: key '{key}': ")

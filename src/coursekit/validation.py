@@ -210,7 +210,7 @@ def _read_article(folder: Path, raw: RawCase) -> None:
 
 def _is_iso_date(value: str) -> bool:
     """An ISO 8601 calendar date, reduced precision allowed, that exists."""
-    if not ISO_DATE_PATTERN.match(value):
+    if not ISO_DATE_PATTERN.fullmatch(value):
         return False
     if len(value) == 10:  # a full date: the day must exist in that month
         try:
@@ -300,7 +300,7 @@ def _read_toml(folder: Path, raw: RawCase) -> None:
             '"2013-02-18", or "2013-02" when the source gives no day.',
         ))
     case_id = meta.get("id")
-    if isinstance(case_id, str) and not ID_PATTERN.match(case_id):
+    if isinstance(case_id, str) and not ID_PATTERN.fullmatch(case_id):
         raw.problems.append(Problem(
             "case.toml", _toml_line(text, "id"), "id",
             f"is {case_id!r}; expected lower-case letters, digits, '-' or '_' only.",
@@ -334,7 +334,7 @@ def _read_toml(folder: Path, raw: RawCase) -> None:
             ))
         else:
             seen.add(name)
-        if not isinstance(colour, str) or not COLOUR_PATTERN.match(colour):
+        if not isinstance(colour, str) or not COLOUR_PATTERN.fullmatch(colour):
             raw.problems.append(Problem(
                 "case.toml", _toml_line(text, "colour", side=i), "colour",
                 f"side {i} ({name!r}) has colour {colour!r}; expected a hex colour like "
@@ -458,7 +458,7 @@ def _check_ids(raw: RawCase, name: str, col: str, pattern: bool = True) -> set[s
         value = row[col]
         if not value:
             continue
-        if pattern and not ID_PATTERN.match(value):
+        if pattern and not ID_PATTERN.fullmatch(value):
             raw.problems.append(Problem(
                 name, line, col,
                 f"is {value!r}; expected an id of lower-case letters, digits, '-' or '_' only.",
