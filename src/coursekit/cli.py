@@ -19,6 +19,9 @@ from . import __version__
 # Modules that register sub-commands, in the order `coursekit --help` lists them.
 _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.validate",
+    "coursekit.commands.release",
+    "coursekit.commands.authoring",
+    "coursekit.commands.render",
 )
 
 DESCRIPTION = """\
