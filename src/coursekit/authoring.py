@@ -43,6 +43,7 @@ __all__ = [
     "fill_offsets",
     "locate",
     "new_case",
+    "write_text_atomic",
 ]
 
 # --- tolerant matching ------------------------------------------------------
@@ -325,8 +326,6 @@ def fill_offsets(case_path: Path | str) -> FillReport:
     temporary file renamed into place, with LF line endings, the columns in
     their order, and every row that did not change kept byte for byte.
     """
-    from .notebooks import write_atomic
-
     folder = Path(case_path)
     claims_path = folder / "claims.csv"
     report = FillReport(path=claims_path)
@@ -460,9 +459,28 @@ def fill_offsets(case_path: Path | str) -> FillReport:
     if report.problems:
         return report
     if result != original or data != claims_path.read_bytes():
-        write_atomic(claims_path, result)
+        write_text_atomic(claims_path, result)
         report.written = True
     return report
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text with LF line endings through a temporary file renamed into place.
+
+    The file keeps its permissions (a new file gets the usual ones, from the
+    umask): an author's claims.csv must not become private to them.
+    """
+    path = Path(path)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # --- a new case folder ------------------------------------------------------
@@ -638,7 +656,7 @@ def new_case(root: Path | str, case_id: str, article: Path | str | None = None) 
             shutil.copyfile(article, staging / "article.txt")
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8", newline="\n")
-        staging.chmod(0o777 & ~_umask())
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private
         assert all((staging / name).is_file() for name in CASE_FILES)
         if folder.exists():  # created meanwhile by someone else: do not replace it
             raise FileExistsError(f"{folder} already exists; nothing was changed.")

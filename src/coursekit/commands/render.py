@@ -84,7 +84,8 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     import nbformat
     from nbconvert import HTMLExporter
 
-    from ..notebooks import execute_notebook, problems_in, write_atomic
+    from ..authoring import write_text_atomic
+    from ..notebooks import execute_notebook, problems_in
 
     out.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter()
@@ -101,9 +102,9 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
             continue
         # Machine paths are expected here (CASE is an absolute path); errors are not.
         errors = [p for p in problems_in(nb, path.name) if "machine-specific" not in p]
-        write_atomic(out / path.name, nbformat.writes(nb) + "\n")
+        write_text_atomic(out / path.name, nbformat.writes(nb) + "\n")
         body, _ = exporter.from_notebook_node(nb)
-        write_atomic(out / (path.stem + ".html"), body)
+        write_text_atomic(out / (path.stem + ".html"), body)
         if errors:
             failed += 1
             print("written, with problems:")
