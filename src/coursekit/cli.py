@@ -22,6 +22,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.release",
     "coursekit.commands.authoring",
     "coursekit.commands.render",
+    "coursekit.commands.present",
 )
 
 DESCRIPTION = """\
