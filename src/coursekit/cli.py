@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.authoring",
     "coursekit.commands.render",
     "coursekit.commands.present",
+    "coursekit.commands.grade",
 )
 
 DESCRIPTION = """\

@@ -1,0 +1,76 @@
+"""``coursekit grade SUBMISSIONS --exercises DIR --out DIR``: grade a class, executing nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "grade students' exercise notebooks without running them"
+DESCRIPTION = """\
+Grade a class: read each student's answers from the tagged answer cells of
+their notebooks and score them against the key in the instructor sources.
+Answers are read as plain Python literals (ast.literal_eval): no student
+code is ever executed, so a notebook that tries to run code only loses the
+points of that answer.
+
+Where the student's name comes from (the file or folder name):
+  SUBMISSIONS/alice.ipynb                  one notebook per student; the
+                                           exercise set is recognised from
+                                           the notebook (or give --set)
+  SUBMISSIONS/alice/01_attribution.ipynb   a folder per student, one
+                                           notebook per exercise set
+Hidden files, .ipynb_checkpoints/ and files that are not .ipynb are skipped
+and listed. A notebook larger than 20 MB, or an answer cell larger than 1 MB,
+is not read.
+
+Written into --out (each file atomically; re-running gives identical files):
+  gradebook.csv        one row per student: points per question, total, max,
+                       status (graded, partial, failed) and problems
+  responses.csv        every answer given, free text included for marking
+  item_analysis.csv    per question: share correct, mean points,
+                       discrimination, most common wrong answers
+  item_analysis.png    share correct per question, with discrimination
+  feedback/NAME.html   a page per student: each question, their answer,
+                       the explanation and the paragraph to reread
+
+Exit status: 0 when every submission was graded, 1 when some could not be
+read (see the gradebook's status and problems), 2 when the command was used
+wrongly (no such folder, a broken exercise source, an unknown --set).
+
+Examples:
+  coursekit grade submissions/ --exercises exercises/ --out results/
+  coursekit grade submissions/ --set 01_attribution --out results/"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "grade", help=HELP, description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("submissions", metavar="SUBMISSIONS",
+                        help="folder of student notebooks (or of one folder per student)")
+    parser.add_argument("--exercises", metavar="DIR", default="exercises",
+                        help="the instructor source notebooks, with the key (default: exercises)")
+    parser.add_argument("--out", metavar="DIR", default="results",
+                        help="where the results go (default: results)")
+    parser.add_argument("--set", dest="set_id", metavar="SET",
+                        help="grade every notebook as this exercise set, e.g. 01_attribution")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress counter and no summary; problems are still reported")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..grading import GradingError, grade_class
+
+    try:
+        report = grade_class(args.submissions, args.exercises, args.out, set_id=args.set_id,
+                             progress=None if args.quiet else sys.stderr)
+    except GradingError as exc:
+        print(f"coursekit grade: {exc}", file=sys.stderr)
+        return 2
+    for line in report.failure_lines():
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        print(report.summary())
+    return 1 if report.failed else 0
