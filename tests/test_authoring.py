@@ -309,3 +309,15 @@ def test_render_runs_both_generic_notebooks_on_the_synthetic_case(tmp_path, caps
     comparing = (out / "04_comparing_claims.ipynb").read_text(encoding="utf-8")
     assert "Παπαδοπούλου" in comparing or "\\u03a0\\u03b1\\u03c0" in comparing
     assert '"output_type": "error"' not in comparing
+
+
+def test_the_guide_defines_the_terms_the_glossary_cites_it_for():
+    guide = " ".join((REPO_ROOT / "docs" / "authoring-a-case.md").read_text(encoding="utf-8").split())
+    cited = [row for _, row in read_case_folder(REAL_CASE_DIR).tables["glossary.csv"]
+             if "docs/authoring-a-case.md" in row["source"]]
+    assert {row["term"] for row in cited} >= {"direct quote", "paraphrase", "reported fact",
+                                              "author comment"}
+    for row in cited:
+        term, definition = row["term"], row["definition"].split(" (")[0].rstrip(".")
+        assert f"**{term.capitalize()}**" in guide
+        assert definition[0].lower() + definition[1:] in guide, term
