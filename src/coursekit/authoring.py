@@ -25,6 +25,7 @@ The folder template and the authoring loop are described in
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import shutil
@@ -61,6 +62,7 @@ _FOLD: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=8)  # fill_offsets looks up every quote in the same article
 def _fold(text: str) -> tuple[str, list[int], list[int]]:
     """Fold text for tolerant matching, keeping where each folded character came from.
 
@@ -622,8 +624,10 @@ def new_case(root: Path | str, case_id: str, article: Path | str | None = None) 
     ``article`` does not.
 
     >>> import tempfile
-    >>> folder = new_case(tempfile.mkdtemp(), "water-talks-2024")
-    >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     folder = new_case(root, "water-talks-2024")
+    ...     names = sorted(p.name for p in folder.iterdir())
+    >>> names  # doctest: +NORMALIZE_WHITESPACE
     ['README.md', 'actors.csv', 'article.txt', 'case.toml', 'claims.csv', 'glossary.csv',
      'timeline.csv', 'topics.csv']
     """
