@@ -1,0 +1,147 @@
+"""Tests for coursekit.release: the student copies hold no key and validate under nbval."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursekit import cli
+from coursekit.quiz import load_exercise_set
+from coursekit.release import ReleaseError, blank_answer, release, student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "exercises"
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student") / "release"
+    paths = release(SOURCES, out)
+    return out, paths
+
+
+@pytest.fixture(scope="module")
+def sets():
+    return {p.stem: load_exercise_set(p) for p in sorted(SOURCES.glob("*.ipynb"))}
+
+
+def tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def test_release_writes_one_copy_per_source(released, sets):
+    out, paths = released
+    assert sorted(p.name for p in paths) == sorted(f"{s}.ipynb" for s in sets)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+
+
+def test_copies_have_blank_answers_and_no_instructor_cells(released, sets):
+    out, _ = released
+    for set_id, ex in sets.items():
+        nb = nbformat.read(out / f"{set_id}.ipynb", as_version=4)
+        answer_cells = [c for c in nb.cells if any(t.startswith("answer:") for t in tags(c))]
+        assert len(answer_cells) == len(ex.questions)
+        for cell in answer_cells:
+            assert cell.source.splitlines()[-1].endswith(" = None")
+            assert cell.source.splitlines()[0].startswith("# Your answer:")
+        for cell in nb.cells:
+            assert "instructor" not in tags(cell)
+            assert not any(t.startswith("spec:") for t in tags(cell))
+            assert cell.cell_type != "raw"
+        [setup] = [c for c in nb.cells if "setup" in tags(c)]
+        assert "SelfCheck.from_json" in setup.source and "load_exercise_set" not in setup.source
+
+
+def test_every_check_says_not_answered(released, sets):
+    out, _ = released
+    for set_id, ex in sets.items():
+        nb = nbformat.read(out / f"{set_id}.ipynb", as_version=4)
+        checks = [c for c in nb.cells if any(t.startswith("check:") for t in tags(c))]
+        assert len(checks) == len(ex.questions)
+        for cell in checks:
+            [output] = cell.outputs
+            assert output.text.startswith("Not answered yet"), output.text
+
+
+def solution_forms(value) -> set[str]:
+    forms = {repr(value), json.dumps(value), json.dumps(value, ensure_ascii=False)}
+    if isinstance(value, str):
+        forms.add(json.dumps(value)[1:-1])
+    return forms
+
+
+def test_no_solution_key_or_explanation_reaches_the_release(released, sets):
+    """Scan every released file, metadata included, as raw text."""
+    out, _ = released
+    texts = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    for set_id, ex in sets.items():
+        for q in ex.questions:
+            value = ex.solutions[q.qid]
+            looked_for = {f"{q.qid} = {f}" for f in solution_forms(value)}
+            if q.kind in ("multiple", "matching", "ordering", "text"):
+                looked_for |= solution_forms(value)
+            if q.kind in ("multiple", "matching", "ordering"):
+                looked_for |= solution_forms(q.key)
+            if q.kind == "span":
+                looked_for.add(q.key)  # the target claim id
+            if q.kind != "text":
+                looked_for.add(q.explanation.strip())
+            for name, text in texts.items():
+                for form in looked_for:
+                    assert form not in text, f"{set_id} {q.qid}: {form!r} is in {name}"
+    for name, text in texts.items():
+        for marker in ("key_from", "explanation =", "load_exercise_set", '"instructor"', "spec:q"):
+            assert marker not in text, f"{marker!r} is in {name}"
+
+
+def test_release_copies_pass_nbval(released):
+    out, _ = released
+    ini = out.parent / "pytest.ini"
+    ini.write_text("[pytest]\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-c", str(ini), "--rootdir", str(out.parent),
+         "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval", "--nbval-current-env", str(out)],
+        capture_output=True, text=True, cwd=out.parent, env=env, timeout=240,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
+
+
+def test_cli_refuses_a_bad_source_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "exercises"
+    bad.mkdir()
+    nb = nbformat.read(SOURCES / "01_attribution.ipynb", as_version=4)
+    for cell in nb.cells:
+        if "answer:q3" in tags(cell):
+            cell.metadata["tags"] = ["answer:q1"]  # now q1 has two answer cells, q3 none
+    nbformat.write(nb, bad / "01_attribution.ipynb")
+    out = tmp_path / "release"
+    assert cli.main(["release", str(bad), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "release failed; nothing was written" in err
+    assert "expected one cell tagged 'answer:q1', found 2" in err
+    assert "expected one cell tagged 'answer:q3', found 0" in err
+    assert not out.exists()
+    assert cli.main(["release", str(tmp_path / "nowhere"), "--out", str(out)]) == 1
+    assert "no exercise notebooks" in capsys.readouterr().err
+
+
+def test_blank_answer_keeps_comments_and_handles_unicode_and_lines():
+    assert blank_answer('# a phrase\nq9 = "Russia’s deterrence"  # copied\n', "q9") == \
+        '# a phrase\nq9 = None  # copied\n'
+    assert blank_answer('q1 = [\n    "a",\n    "b",\n]\n', "q1") == "q1 = None\n"
+
+
+def test_student_notebook_needs_a_setup_cell(sets):
+    ex = sets["01_attribution"]
+    nb = nbformat.read(ex.path, as_version=4)
+    nb.cells = [c for c in nb.cells if "setup" not in tags(c)]
+    with pytest.raises(ReleaseError, match="no code cell tagged 'setup'"):
+        student_notebook(ex, nb)
