@@ -13,12 +13,13 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint clean
+.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench
 
 help:
 	@echo "make lab        set up and open the lessons in JupyterLab"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make notebooks  re-execute and save every lesson notebook"
+	@echo "make bench      measure speed and memory into benchmarks/results.md"
 	@echo "make lint       ruff over the package and tests"
 	@echo "make clean      remove .venv and build outputs"
 
@@ -57,6 +58,10 @@ test-fast: setup
 
 notebooks: setup
 	$(BIN)/python -m coursekit.notebooks build
+
+# Performance measurements -> benchmarks/results.md and results.json (not part of make test).
+bench: setup
+	$(BIN)/python benchmarks/run.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
