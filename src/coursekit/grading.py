@@ -346,7 +346,7 @@ class GradingReport:
         return sum(s.total_points for s in self.sets)
 
     def failure_lines(self) -> list[str]:
-        return [f"failed: {s.name}: {'; '.join(s.problem_list(self.set_ids))}" for s in self.failed]
+        return [f"failed: {s.name}: {' | '.join(s.problem_list(self.set_ids))}" for s in self.failed]
 
     def summary(self) -> str:
         ids = self.set_ids
@@ -648,7 +648,7 @@ def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
         to_mark = sum(1 for r in student.sets.values() for i in r.items if i.status == "manual")
         rows.append([_cell(student.name), *(_fmt(points.get(c)) for c in columns),
                      "" if student.failed else _fmt(_total(student)), _fmt(report.max_points), str(to_mark),
-                     student.status(ids), _cell("; ".join(student.problem_list(ids)))])
+                     student.status(ids), _cell(" | ".join(student.problem_list(ids)))])
     return header, rows
 
 
@@ -756,13 +756,16 @@ def item_figure(stats: list[ItemStats]) -> bytes:
     colours = [palette[set_ids.index(s.exercise_set.set_id) % len(palette)] for s in shown]
     fig = Figure(figsize=(max(6.0, 0.32 * len(shown) + 1.5), 5.2), dpi=100)
     FigureCanvasAgg(fig)
+    if not shown:
+        fig.text(0.5, 0.5, "No auto-checked answers were graded in this run.", ha="center")
+        return _png(fig)
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     xs = list(range(len(shown)))
     top.bar(xs, [s.share_correct for s in shown], color=colours)
     top.set_ylim(0, 1)
     top.set_ylabel("share correct")
-    top.set_title("Item analysis: how many got each question right, and how well it separates "
-                  "stronger from weaker answers", fontsize=9)
+    top.set_title("Item analysis: how many got each question right,\n"
+                  "and how well it separates stronger from weaker answers", fontsize=9)
     disc = [s.discrimination if s.discrimination is not None else 0.0 for s in shown]
     bottom.bar(xs, disc, color=["#999999" if s.discrimination is None else "#333333" for s in shown])
     bottom.axhline(0.2, color="#D55E00", linewidth=0.8, linestyle="--")
@@ -779,6 +782,11 @@ def item_figure(stats: list[ItemStats]) -> bytes:
                             for i, sid in enumerate(set_ids)], fontsize=7, loc="upper right",
                    framealpha=0.8)
     fig.tight_layout()
+    return _png(fig)
+
+
+def _png(fig: Any) -> bytes:
+    """PNG bytes without the Software chunk (which names the matplotlib version)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

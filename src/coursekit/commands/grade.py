@@ -35,7 +35,8 @@ Written into --out (each file atomically; re-running gives identical files):
 
 Exit status: 0 when every submission was graded, 1 when some could not be
 read (see the gradebook's status and problems), 2 when the command was used
-wrongly (no such folder, a broken exercise source, an unknown --set).
+wrongly (no such folder, a broken exercise source, an unknown --set) or the
+results could not be written (the previous results are then left whole).
 
 Examples:
   coursekit grade submissions/ --exercises exercises/ --out results/
@@ -68,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
                              progress=None if args.quiet else sys.stderr)
     except GradingError as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. a full disk: every file written so far is whole, the rest untouched
+        print(f"coursekit grade: could not write the results in {args.out}: {exc}", file=sys.stderr)
         return 2
     for line in report.failure_lines():
         print(line, file=sys.stderr)
