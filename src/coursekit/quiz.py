@@ -29,6 +29,7 @@ import json
 import math
 import re
 import secrets
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -463,7 +464,7 @@ class ExerciseSet:
 
     def check(self, qid: str, value: Any) -> None:
         """Print the feedback for one answer (the notebook's check cells call this)."""
-        print(self.question(qid).check(value).message)
+        _say(self.question(qid).check(value).message)
 
     @property
     def total_points(self) -> float:
@@ -476,6 +477,13 @@ class ExerciseSet:
             "format": 1, "set_id": self.set_id, "case": self.case_id, "salt": salt,
             "questions": {q.qid: q.self_check_entry(salt) for q in self.questions},
         }
+
+
+def _say(message: str) -> None:
+    # One write, not print's two: a kernel under load may otherwise send the text and
+    # its newline as two stream outputs, and the stored output would vary.
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
 
 
 def _tags(cell: Mapping[str, Any]) -> list[str]:
@@ -806,4 +814,4 @@ class SelfCheck:
 
     def check(self, qid: str, value: Any) -> None:
         """Print the feedback for one answer."""
-        print(self.feedback(qid, value).message)
+        _say(self.feedback(qid, value).message)
