@@ -29,6 +29,7 @@ bytes).
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -611,7 +612,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
     Unlike a plain mkstemp file (private, 0600), the result gets the usual
     permissions for the user's umask, as any file the user saves would.
+    A file that already holds exactly these bytes is left alone (re-runs are
+    quicker and keep modification times).
     """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -802,6 +810,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:.4em .
 .why{background:#f3f8fc;border-left:3px solid #0072B2;padding:.3em .7em}"""
 
 
+@functools.lru_cache(maxsize=4096)  # every student's page shows the same prompts
 def _markdown(text: str) -> str:
     """The question's markdown as simple HTML: escaped first, then bold, italics and code."""
     out = []
