@@ -13,13 +13,16 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench
+.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check
 
 help:
 	@echo "make lab        set up and open the lessons in JupyterLab"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make notebooks  re-execute and save every lesson notebook"
 	@echo "make bench      measure speed and memory into benchmarks/results.md"
+	@echo "make present    show lesson 04 on the projector (Voila, no code; NOTEBOOK=..., PRESENT_PORT=...)"
+	@echo "make handouts   export the lessons to static HTML in handouts/"
+	@echo "make hub-check  run 10+ simulated students through a local JupyterHub (installs jupyterhub)"
 	@echo "make lint       ruff over the package and tests"
 	@echo "make clean      remove .venv and build outputs"
 
@@ -62,6 +65,20 @@ notebooks: setup
 # Performance measurements -> benchmarks/results.md and results.json (not part of make test).
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# Projector mode: a lesson as a Voila dashboard on 127.0.0.1 (default lesson 04).
+PRESENT_PORT ?= 8866
+present: setup
+	$(BIN)/coursekit present $(NOTEBOOK) --port $(PRESENT_PORT)
+
+# Static HTML of the lessons (no code, figures embedded) in handouts/ (git-ignored).
+handouts: setup
+	$(BIN)/python -m coursekit.handouts build --lessons notebooks --out handouts
+
+# Local JupyterHub with simulated students (not part of make test). Installs
+# jupyterhub into .venv and configurable-http-proxy into node_modules/ on demand.
+hub-check: setup
+	$(BIN)/python benchmarks/hub_check.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
