@@ -178,9 +178,13 @@ def class_a(tmp_path_factory, blanks):
     write(sub / "jane.ipynb", jane)
     chosen["jane"] = {**solutions(S1), "q2": None, "q3": None, "q4": None}
 
-    kim = filled(blank, solutions(S1), raw={"q11": repr("x" * 1_100_000)})  # an answer over 1 MB
+    # kim: an answer over 1 MB, one that breaks the parser (MemoryError), a spreadsheet formula
+    kim = filled(blank, {**solutions(S1), "q11": None},
+                 raw={"q11": repr("x" * 1_100_000), "q5": "-" * 200_000 + "1"})
     write(sub / "kim.ipynb", kim)
-    chosen["kim"] = {**solutions(S1), "q11": None}
+    chosen["kim"] = {**solutions(S1), "q11": None, "q5": None}
+    chosen["liam"] = {**solutions(S1), "q11": "=HYPERLINK(\"http://example.org\")"}
+    write(sub / "liam.ipynb", filled(blank, chosen["liam"]))
 
     lee = json.dumps(filled(blank, solutions(S1))).encode("utf-8")
     (sub / "lee.ipynb").write_bytes(lee.replace(b"Exercises 1", b"Exercises \xff1", 1))
@@ -210,7 +214,7 @@ PROBLEMS_A = {  # fragments of each problem, in order
              "jane.ipynb: q2: no code cell tagged 'answer:q2'",
              "jane.ipynb: q3: 2 cells are tagged 'answer:q3'",
              "jane.ipynb: q4: no code cell tagged 'answer:q4'"],
-    "kim": [f"kim.ipynb: q11: the answer cell holds {len('q11 = ') + 1_100_002:,} characters; "
+    "kim": ["kim.ipynb: q5: ", f"kim.ipynb: q11: the answer cell holds {len('q11 = ') + 1_100_002:,} characters; "
             "answers over 1,000,000 are not read"],
 }
 
@@ -258,6 +262,14 @@ def grade_a(class_a, sets, out: Path) -> grading.GradingReport:
     return grading.grade_class(sub, sets, out)
 
 
+@pytest.fixture(scope="module")
+def graded_a(class_a, sets, tmp_path_factory) -> Path:
+    """Class A graded once, for the tests that only read the outputs."""
+    out = tmp_path_factory.mktemp("graded_a")
+    grade_a(class_a, sets, out)
+    return out
+
+
 def test_class_a_gradebook_is_exactly_as_expected(class_a, sets, tmp_path):
     sub, sentinel, chosen = class_a
     report = grade_a(class_a, sets, tmp_path / "out")
@@ -282,9 +294,9 @@ def test_no_submitted_code_runs_even_through_the_cli(class_a, tmp_path, capsys):
     assert not sentinel.exists()
 
 
-def test_responses_hold_every_answer_free_text_included(class_a, sets, tmp_path):
-    grade_a(class_a, sets, tmp_path)
-    rows = read_csv(tmp_path / "responses.csv")
+def test_responses_hold_every_answer_free_text_included(class_a, graded_a):
+    out = graded_a
+    rows = read_csv(out / "responses.csv")
     assert rows[0] == ["student", "set", "question", "kind", "answer", "status", "correct", "points",
                        "max_points", "note"]
     graded = sorted(set(class_a[2]))
@@ -296,11 +308,12 @@ def test_responses_hold_every_answer_free_text_included(class_a, sets, tmp_path)
     assert by[("carol", "q3")][4:8] == ["None", "unanswered", "0", "0"]
     assert by[("jane", "q2")][5] == "missing" and by[("jane", "q3")][5] == "duplicate"
     assert by[("dave", "q1")][5] == "invalid" and "plain value" in by[("dave", "q1")][9]
+    assert by[("liam", "q11")][4] == "'=HYPERLINK(\"http://example.org\")"  # not a formula
 
 
-def test_item_analysis(class_a, sets, tmp_path):
-    grade_a(class_a, sets, tmp_path)
-    rows = read_csv(tmp_path / "item_analysis.csv")
+def test_item_analysis(class_a, graded_a):
+    out = graded_a
+    rows = read_csv(out / "item_analysis.csv")
     assert rows[0] == ["set", "question", "kind", "max_points", "n", "answered", "share_correct",
                        "mean_points", "discrimination", "common_wrong_answers"]
     by = {r[1]: r for r in rows[1:]}
@@ -311,19 +324,19 @@ def test_item_analysis(class_a, sets, tmp_path):
     assert by["q1"][6] == f"{right / n:.3f}"
     assert by["q1"][9] == "'rasmussen' (1)"
     assert by["q11"][6:9] == ["", "", ""]  # free text: marked by hand
-    png = (tmp_path / "item_analysis.png").read_bytes()
+    png = (out / "item_analysis.png").read_bytes()
     assert png.startswith(b"\x89PNG") and b"Software" not in png
 
 
-def test_feedback_pages_escape_everything(class_a, sets, tmp_path):
-    grade_a(class_a, sets, tmp_path)
-    pages = sorted(p.stem for p in (tmp_path / "feedback").glob("*.html"))
+def test_feedback_pages_escape_everything(class_a, graded_a):
+    out = graded_a
+    pages = sorted(p.stem for p in (out / "feedback").glob("*.html"))
     assert pages == sorted([*class_a[2], *FAILED_A])
-    bob = (tmp_path / "feedback" / "bob.html").read_text(encoding="utf-8")
+    bob = (out / "feedback" / "bob.html").read_text(encoding="utf-8")
     assert "<script>" not in bob and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in bob
     assert "Not this time: 0 of 1 point." in bob and "¶6" in bob
     assert "Partly right: 0.6667 of 2 points." in bob
-    erin = (tmp_path / "feedback" / "erin.html").read_text(encoding="utf-8")
+    erin = (out / "feedback" / "erin.html").read_text(encoding="utf-8")
     assert "We could not grade one of your files" in erin
 
 

@@ -672,8 +672,9 @@ def response_rows(report: GradingReport) -> list[list[str]]:
             for item in result.items if result else []:
                 correct = "" if item.status == "manual" else ("1" if item.status == "correct" else "0")
                 note = item.message if item.status in ("missing", "duplicate", "invalid", "error") else ""
+                answer = _cell(item.answer) if item.question.kind == "text" else item.answer  # raw text
                 rows.append([_cell(student.name), ex.set_id, item.question.qid, item.question.kind,
-                             item.answer, item.status, correct, _fmt(item.points),
+                             answer, item.status, correct, _fmt(item.points),
                              _fmt(item.question.points), note])
     return rows
 
