@@ -763,7 +763,7 @@ def item_figure(stats: list[ItemStats]) -> bytes:
     palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
     set_ids = list(dict.fromkeys(s.exercise_set.set_id for s in shown))
     colours = [palette[set_ids.index(s.exercise_set.set_id) % len(palette)] for s in shown]
-    fig = Figure(figsize=(max(6.0, 0.32 * len(shown) + 1.5), 5.2), dpi=100)
+    fig = Figure(figsize=(max(7.0, 0.32 * len(shown) + 1.5), 5.4), dpi=100)
     FigureCanvasAgg(fig)
     if not shown:
         fig.text(0.5, 0.5, "No auto-checked answers were graded in this run.", ha="center")
@@ -773,23 +773,23 @@ def item_figure(stats: list[ItemStats]) -> bytes:
     top.bar(xs, [s.share_correct for s in shown], color=colours)
     top.set_ylim(0, 1)
     top.set_ylabel("share correct")
-    top.set_title("Item analysis: how many got each question right,\n"
-                  "and how well it separates stronger from weaker answers", fontsize=9)
+    fig.suptitle("Item analysis: how many got each question right, "
+                 "and how well it separates stronger from weaker answers", fontsize=9)
     disc = [s.discrimination if s.discrimination is not None else 0.0 for s in shown]
     bottom.bar(xs, disc, color=["#999999" if s.discrimination is None else "#333333" for s in shown])
-    bottom.axhline(0.2, color="#D55E00", linewidth=0.8, linestyle="--")
+    bottom.axhline(0.2, color="#D55E00", linewidth=0.8, linestyle="--",
+                   label="below 0.2: read the question again")
     bottom.axhline(0.0, color="black", linewidth=0.6)
     bottom.set_ylim(-1, 1)
     bottom.set_ylabel("discrimination\n(point-biserial)")
-    bottom.text(len(shown) - 0.5, 0.22, "below 0.2: review the question", color="#D55E00",
-                fontsize=7, ha="right", va="bottom")
+    bottom.legend(fontsize=7, loc="lower right", framealpha=0.8)
     bottom.set_xticks(xs, labels, rotation=90, fontsize=7)
     if set_ids:
         from matplotlib.patches import Patch
 
         top.legend(handles=[Patch(color=palette[i % len(palette)], label=sid)
-                            for i, sid in enumerate(set_ids)], fontsize=7, loc="upper right",
-                   framealpha=0.8)
+                            for i, sid in enumerate(set_ids)], fontsize=7, loc="lower center",
+                   bbox_to_anchor=(0.5, 1.0), ncol=min(len(set_ids), 4), frameon=False)
     fig.tight_layout()
     return _png(fig)
 
