@@ -94,4 +94,5 @@ def run_all_cells(page, lab_server, notebook: str) -> None:
     if not_run:
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         detail = "\n".join(errors.all_text_contents())[-3000:]
-        pytest.fail(f"Run All stopped: code cells {not_run} of {len(prompts)} did not run.\n{detail}")
+        pytest.fail(f"Run All stopped (a cell raised?): code cells {not_run} of {len(prompts)} "
+                    f"did not run.\n{detail}")
