@@ -97,10 +97,15 @@ def normalise(nb: Any) -> Any:
         if cell.source.strip():
             count += 1
             cell.execution_count = count
-            for out in cell.get("outputs", []):
+            for k, out in enumerate(cell.get("outputs", [])):
                 if "execution_count" in out:
                     out["execution_count"] = count
                 out.get("metadata", {}).pop("execution", None)
+                # Widget model ids are random and their state is not saved, so the
+                # stored id points at nothing; a fixed one keeps rebuilds diff-free.
+                view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+                if view and "model_id" in view:
+                    view["model_id"] = f"{count:04d}{k:04d}" + "0" * 24
         else:
             cell.execution_count = None
             cell.outputs = []
