@@ -64,7 +64,7 @@ __all__ = [
 ALL = ""
 
 # Box styles: borders and padding only, text colour inherited from the theme.
-_CARD = "border-left:6px solid {colour};padding:0.4em 0.8em;margin:0.3em 0"
+_CARD = "border-left:6px solid {colour};padding:0.4em 0.8em;margin:0.3em 0;line-height:1.4"
 _SWATCH = ("display:inline-block;width:0.9em;height:0.9em;background:{colour};"
            "border-radius:2px;vertical-align:-0.1em;margin-right:0.35em")
 _MUTED = "opacity:0.8"
@@ -411,7 +411,7 @@ def render_comparison(case: Case, topic_id: str, *, with_summary: bool = True) -
         )
     summary = render_agreement(case, topic_id) if with_summary else ""
     return (
-        '<div class="ck-compare">'
+        '<div class="ck-compare" style="line-height:1.4">'
         f'<p class="ck-proposition" style="margin:0.2em 0 0.6em 0"><strong>{esc(label)}</strong>'
         f" — proposition: “{esc(_proposition(case, topic_id))}”</p>"
         '<div style="display:flex;flex-wrap:wrap;gap:0.8em;align-items:flex-start">'
@@ -454,7 +454,7 @@ class StanceComparer(widgets.VBox):
 
 # --- self-check questions ---------------------------------------------------
 
-_FEEDBACK = "border-left:6px solid {colour};padding:0.3em 0.7em;margin:0.3em 0"
+_FEEDBACK = "border-left:6px solid {colour};padding:0.3em 0.7em;margin:0.3em 0;line-height:1.4"
 _RIGHT_COLOUR = "#009E73"   # Okabe-Ito bluish green; the words carry the meaning too
 _WRONG_COLOUR = "#E69F00"   # Okabe-Ito orange
 _PROMPT_COLOUR = "#999999"  # Okabe-Ito grey
@@ -469,7 +469,7 @@ def render_feedback(choice: str | None, answer: str, explanation: str,
     they have chosen but not yet pressed Check.
 
     >>> render_feedback("Russia", "Russia", "Lavrov says so.", 7)
-    '<div class="ck-feedback ck-correct" style="border-left:6px solid #009E73;padding:0.3em 0.7em;margin:0.3em 0"><strong>Correct</strong> — Lavrov says so. (¶7)</div>'
+    '<div class="ck-feedback ck-correct" style="border-left:6px solid #009E73;padding:0.3em 0.7em;margin:0.3em 0;line-height:1.4"><strong>Correct</strong> — Lavrov says so. (¶7)</div>'
     """
     if choice is None or not checked:
         text = ("Choose an answer, then press Check." if choice is None
