@@ -17,7 +17,6 @@ assertions.  The runner prints a table and exits 0.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -28,9 +27,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS_JSON = ROOT / "benchmarks" / "results.json"
-RESULTS_MD = ROOT / "benchmarks" / "results.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import ROOT, read_json, update_json, update_section  # noqa: E402
+
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 FLOOR_SOURCE = "import pandas\nimport matplotlib.pyplot\nimport ipywidgets\n"
 
@@ -82,14 +81,6 @@ def _percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
 
 
 # --- 1. notebook execution ---------------------------------------------------------------
@@ -249,14 +240,14 @@ def bench_grading(quick: bool) -> dict[str, Any] | None:
 
 # --- report ------------------------------------------------------------------------------
 
-def _md(results: dict[str, Any]) -> str:
-    lines = ["# Benchmark results", "",
-             "Written by `make bench` (`benchmarks/run.py`); do not edit by hand. Medians of "
-             "several runs; each figure is measured beside its baseline in the same run.", ""]
+def _summary(results: dict[str, Any]) -> str:
+    lines = ["Written by `make bench` (`benchmarks/run.py`); do not edit by hand. Medians of "
+             "several runs; each figure is measured beside its baseline in the same run. "
+             "The sections below the table are written by the benchmark they name.", ""]
     m = results.get("machine", {})
     if m:
         lines += [f"Machine: {m.get('platform')}, {m.get('cpus')} CPUs, Python {m.get('python')}; "
-                  f"load average at start {m.get('loadavg_at_start')}.", ""]
+                  f"load average at start {m.get('loadavg_at_start')}, at end {m.get('loadavg_at_end')}.", ""]
     lines += ["| benchmark | result | baseline | target | met |", "|---|---|---|---|---|"]
     nb = results.get("notebooks")
     if nb:
@@ -282,19 +273,14 @@ def _md(results: dict[str, Any]) -> str:
                      f"| — | ≤ 90 s | {'yes' if ci['met'] else 'no'} |")
     g = results.get("grading")
     if g:
-        per = g.get("grader_ms_per_submission", g.get("grade_ms_per_submission"))
-        base = g.get("nbclient_ms_per_submission", g.get("baseline_ms_per_submission"))
-        lines.append(f"| grade {g.get('submissions', '?')} submissions | {g.get('grader_total_s', g.get('grade_total_s', '?'))} s "
-                     f"({per} ms each) | nbclient re-execution {base} ms each; ratio {g.get('ratio', '?')}× "
-                     f"| < 5 s; ≥ 300× | {'yes' if g.get('met') else 'no'} |")
-    known = {"machine", "notebooks", "memory", "widgets", "import", "ci", "notes"}
-    for key in sorted(set(results) - known):
-        lines += ["", f"## {key.replace('_', ' ').capitalize()} (details)", "", "```json",
-                  json.dumps(results[key], indent=2, sort_keys=True), "```"]
+        lines.append(f"| `coursekit grade`, {g['submissions']} submissions | {g['cli_seconds_median']} s "
+                     f"({g['ms_per_submission_cli']} ms each) | nbclient re-execution "
+                     f"{g['nbclient_seconds_median']} s each ({g['ratio_vs_cli']}×) "
+                     f"| < 5 s; ≥ 300× | {'yes' if g['meets_target'] else 'no'} |")
     notes = results.get("notes")
     if notes:
-        lines += ["", "## Notes", "", notes]
-    return "\n".join(lines) + "\n"
+        lines += ["", notes]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     repeat = 1 if args.quick else 3
 
-    results: dict[str, Any] = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
-    results["machine"] = _machine()
+    _machine_start = _machine()
     plan = {
         "widgets": lambda: bench_widgets(50 if args.quick else 200),
         "import": lambda: bench_import(3 if args.quick else 10),
@@ -323,15 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} …", flush=True)
         value = fn()
         if value is not None:
-            results[name] = value
-            _write_json_atomic(RESULTS_JSON, results)  # keep what is done if a later one fails
-    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    _write_json_atomic(RESULTS_JSON, results)
-    text = _md(results)
-    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=RESULTS_MD.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, RESULTS_MD)
+            update_json(name, value)  # keep what is done if a later one fails
+    results = read_json()
+    results["machine"] = {**_machine_start, "loadavg_at_end": [round(x, 2) for x in os.getloadavg()]}
+    update_json("machine", results["machine"])
+    text = _summary(results)
+    update_section("Summary", text, first=True)
     print(text)
     return 0
 
