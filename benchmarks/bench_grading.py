@@ -36,8 +36,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
-RESULTS_JSON = ROOT / "benchmarks" / "results.json"
-RESULTS_MD = ROOT / "benchmarks" / "results.md"
 WRONG_SPAN = "By Nigel Chamberlain, NATO Watch"  # the byline: inside no claim
 TARGET_SECONDS, TARGET_RATIO = 5.0, 300.0
 
@@ -192,22 +190,13 @@ def run(quick: bool = False) -> dict[str, Any]:
     return record
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    from coursekit.notebooks import write_atomic
-
-    write_atomic(path, text)
-
-
 def _save(record: dict[str, Any]) -> None:
-    """Read-modify-write: other benchmarks' keys and sections are kept."""
-    data = json.loads(RESULTS_JSON.read_text(encoding="utf-8")) if RESULTS_JSON.exists() else {}
-    data["grading"] = record
-    _write_atomic(RESULTS_JSON, json.dumps(data, indent=2, sort_keys=True) + "\n")
-    section = _markdown(record).rstrip("\n") + "\n\n"
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## Grading\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-    _write_atomic(RESULTS_MD, text.rstrip() + "\n")
+    """Through the benchmarks' shared writer: other benchmarks' keys and sections are kept."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _results import update_json, update_section
+
+    update_json("grading", record)
+    update_section("Grading", _markdown(record).removeprefix("## Grading\n"))
 
 
 def _markdown(r: dict[str, Any]) -> str:

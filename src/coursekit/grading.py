@@ -845,7 +845,8 @@ def _item_html(item: ItemResult) -> str:
             "incorrect": (f"Partly right: {_points_text(item.points, q.points)}." if item.points > 0
                           else f"Not this time: {_points_text(item.points, q.points)}."),
             "unanswered": f"Not answered: 0 of {_fmt(q.points)}.",
-            "manual": f"Your instructor marks written answers by hand (up to {_fmt(q.points)}).",
+            "manual": ("Your instructor marks written answers by hand "
+                       f"(up to {_fmt(q.points)} point{'' if q.points == 1 else 's'})."),
         }.get(item.status, e(item.status))
         parts.append(f'<p class="{e(item.status)}">{verdict}</p>')
     if q.kind == "text":
