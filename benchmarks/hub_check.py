@@ -31,7 +31,6 @@ import concurrent.futures
 import json
 import os
 import platform
-import re
 import secrets
 import shutil
 import signal
@@ -54,8 +53,6 @@ CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 NODE_MODULES = ROOT / "node_modules"
 CHP = NODE_MODULES / ".bin" / "configurable-http-proxy"
 WORK_ROOT = ROOT / "benchmarks" / "_work"
-RESULTS_JSON = ROOT / "benchmarks" / "results.json"
-RESULTS_MD = ROOT / "benchmarks" / "results.md"
 DEFAULT_LESSON = ROOT / "notebooks" / "04_comparing_claims.ipynb"
 
 HUB_START_TIMEOUT = 90  # s
@@ -448,28 +445,14 @@ def check(students: int, lesson: Path, keep: bool) -> dict[str, Any]:
 # --- recording -------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(record: dict[str, Any]) -> None:
-    """Read-modify-write: other benchmarks' keys and sections are kept."""
-    data = json.loads(RESULTS_JSON.read_text(encoding="utf-8")) if RESULTS_JSON.exists() else {}
-    data["hub_check"] = record
-    _write_atomic(RESULTS_JSON, json.dumps(data, indent=2, sort_keys=True) + "\n")
-    section = markdown(record)
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## JupyterHub check\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-    _write_atomic(RESULTS_MD, text.rstrip() + "\n")
+    """Record under "hub_check" and the "JupyterHub check" section; others' results are kept."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _results import update_json, update_section
+
+    update_json("hub_check", record)
+    title, _, body = markdown(record).partition("\n")
+    update_section(title.removeprefix("## ").strip(), body)
 
 
 def markdown(r: dict[str, Any]) -> str:

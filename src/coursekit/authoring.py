@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._io import write_atomic
 from .validation import CASE_FILES, CSV_COLUMNS, ID_PATTERN
 
 __all__ = [
@@ -467,22 +468,8 @@ def fill_offsets(case_path: Path | str) -> FillReport:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text with LF line endings through a temporary file renamed into place.
-
-    The file keeps its permissions (a new file gets the usual ones, from the
-    umask): an author's claims.csv must not become private to them.
-    """
-    path = Path(path)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write UTF-8 text through a temporary file renamed into place, keeping permissions."""
+    write_atomic(path, text)
 
 
 # --- a new case folder ------------------------------------------------------

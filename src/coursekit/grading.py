@@ -34,9 +34,7 @@ import html
 import io
 import json
 import math
-import os
 import re
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -44,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ._io import write_atomic
 from .quiz import TAG_ANSWER, Answer, ExerciseError, ExerciseSet, Feedback, Question, read_answers
 
 __all__ = [
@@ -601,34 +600,9 @@ def _isatty(stream: IO[str]) -> bool:
 
 # --- writing the results ---------------------------------------------------------------------
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file.
-
-    Unlike a plain mkstemp file (private, 0600), the result gets the usual
-    permissions for the user's umask, as any file the user saves would.
-    A file that already holds exactly these bytes is left alone (re-runs are
-    quicker and keep modification times).
-    """
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomic write; a file that already holds these bytes keeps its modification time."""
+    write_atomic(path, data, skip_unchanged=True)
 
 
 def _csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
