@@ -398,6 +398,13 @@ def test_read_answers_never_executes_code(tiny, tmp_path):
     assert "one line" in answers["q2"].message
 
 
+def test_read_answers_reports_answers_too_deep_to_parse(tiny):
+    """A parser overflow is the student's problem to fix, never the grader's crash."""
+    answers = read_answers(notebook_with(("answer:q1", "q1 = " + "-" * 200_000 + "1")), tiny)
+    assert answers["q1"].status == "invalid"
+    assert "nested too deeply" in answers["q1"].message
+
+
 @pytest.mark.parametrize(("source", "message"), [
     ("q2 = 1 + 1", "not code"),
     ("q3 = 2", "must assign to q2"),

@@ -716,6 +716,9 @@ def _parse_answer(qid: str, source: str) -> Answer:
         tree = ast.parse(source)
     except SyntaxError as exc:
         return Answer(qid, None, "invalid", f"the answer cell is not valid Python: {exc.msg} (line {exc.lineno})")
+    except (MemoryError, RecursionError):
+        # e.g. 200,000 nested brackets or unary minus signs: too deep to parse.
+        return Answer(qid, None, "invalid", "the answer cell is nested too deeply to read; expected a plain value")
     stmts = tree.body
     if len(stmts) != 1 or not isinstance(stmts[0], ast.Assign):
         return Answer(qid, None, "invalid", f"the answer cell must hold one line: {qid} = <your answer>")
