@@ -43,6 +43,34 @@ TARGETS = {
 }
 
 
+# Why some targets are missed, from profiling (kept with the code that measures them;
+# re-check when the numbers change).
+ANALYSIS = """\
+### Where targets are missed, and why
+
+**Lesson execution (≤ 1.3× the floor).** The floor notebook starts a kernel and imports
+pandas, matplotlib and ipywidgets (about 1.5 s, of which about 0.6 s is the imports and most
+of the rest the kernel start). Per-cell timing with nbclient (`record_timing=True`) shows
+what a lesson adds on top: **rendering its figures** — `stance_by_side` about 0.45 s
+(0.06–0.1 s to build, then two draws, since the inline backend crops with
+`bbox_inches="tight"`), `timeline_figure` about 0.25 s, `claims_heatmap` about 0.2 s — and
+about 10 ms of round trip per code cell (lessons have 25–40 small cells, on purpose). The
+lessons that miss (02, 03, 04) are the ones with a large figure; 00, 01 and 05 meet it.
+Dropping constrained layout saves only 0.07 s of the 0.45 s (measured: 0.43 s constrained,
+0.36 s with no layout engine), at the price of clipped labels on other cases, so we keep it.
+The target compares a lesson with a floor that draws nothing: for a lesson with figures,
+read it as "the kit adds no overhead beyond the figures it draws and the cells it runs".
+
+**Kernel memory after all lessons in one kernel (≤ floor + 25 MB).** About 15 MB of it is
+live Python objects (measured with tracemalloc): mostly the figures and widgets the lessons
+display, which IPython keeps in its output history (`Out`) and the widget comm registry; the
+rest is native memory from rasterising figures (FreeType glyph caches, Agg buffers) that
+the allocator keeps (`malloc_trim` returns only 3.5 MB). Clearing `Out` frees objects but
+not resident memory. JupyterLab starts one kernel per open notebook, so the figure a hub
+sizes for is one lesson alone in its kernel: every lesson is within +16 MB of the floor
+(rows above)."""
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 def _machine() -> dict[str, Any]:
@@ -122,12 +150,13 @@ def _kernel_rss_after(sources: list[str]) -> float:
 
     km, kc = start_new_kernel(kernel_name="python3")
     try:
-        kc.execute_interactive(f"import os; os.chdir({str(ROOT / 'notebooks')!r})", timeout=60)
+        quiet = {"output_hook": lambda msg: None}
+        kc.execute_interactive(f"import os; os.chdir({str(ROOT / 'notebooks')!r})", timeout=60, **quiet)
         for source in sources:
-            reply = kc.execute_interactive(source, timeout=600, output_hook=lambda msg: None)
+            reply = kc.execute_interactive(source, timeout=600, **quiet)
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"cell failed: {reply['content'].get('evalue')}")
-        kc.execute_interactive("import gc; gc.collect()", timeout=60)
+        kc.execute_interactive("import gc; gc.collect()", timeout=60, **quiet)
         pid = km.provisioner.process.pid
         return _rss_mb(pid)
     finally:
@@ -147,8 +176,15 @@ def bench_memory(repeat: int) -> dict[str, Any]:
         floors.append(_kernel_rss_after([FLOOR_SOURCE, "%matplotlib inline"]))
         lessons.append(_kernel_rss_after(sources))
     lm, fm = statistics.median(lessons), statistics.median(floors)
+    # JupyterLab gives each open notebook its own kernel, so also: each lesson alone.
+    per_lesson = {}
+    for lesson in LESSONS:
+        nb = nbformat.read(lesson, as_version=4)
+        own = [c.source for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+        per_lesson[lesson.name] = round(_kernel_rss_after(own) - fm, 1)
     return {"target": TARGETS["memory"], "repeat": repeat, "lessons_rss_mb": round(lm, 1),
-            "floor_rss_mb": round(fm, 1), "extra_mb": round(lm - fm, 1), "met": lm - fm <= 25}
+            "floor_rss_mb": round(fm, 1), "extra_mb": round(lm - fm, 1), "met": lm - fm <= 25,
+            "extra_mb_each_lesson_alone": per_lesson}
 
 
 # --- 3. widget responsiveness ------------------------------------------------------------
@@ -218,8 +254,13 @@ def bench_ci() -> dict[str, Any]:
     proc = subprocess.run(["make", "-C", str(ROOT), "test"], capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     summary = [line for line in proc.stdout.splitlines() if " passed" in line or " failed" in line]
+    if proc.returncode:
+        log = ROOT / "benchmarks" / "_work" / "make-test.log"
+        log.parent.mkdir(exist_ok=True)
+        log.write_text(proc.stdout + proc.stderr)
+        print(f"make test failed (exit {proc.returncode}); its output is in {log}", flush=True)
     return {"target": TARGETS["ci"], "make_test_s": round(elapsed, 1),
-            "exit_code": proc.returncode, "pytest_summary": summary[-1] if summary else "",
+            "exit_code": proc.returncode, "pytest_summary": summary[-1].strip("= ") if summary else "",
             "met": elapsed <= 90 and proc.returncode == 0}
 
 
@@ -258,6 +299,9 @@ def _summary(results: dict[str, Any]) -> str:
     if mem:
         lines.append(f"| kernel memory after all lessons | {mem['lessons_rss_mb']} MB (+{mem['extra_mb']} MB) "
                      f"| floor {mem['floor_rss_mb']} MB | ≤ +25 MB | {'yes' if mem['met'] else 'no'} |")
+        for name, extra in mem.get("extra_mb_each_lesson_alone", {}).items():
+            lines.append(f"| kernel memory, `{name}` alone in its kernel | {extra:+} MB | floor "
+                         f"{mem['floor_rss_mb']} MB | (≤ +25 MB) | {'yes' if extra <= 25 else 'no'} |")
     w = results.get("widgets")
     if w:
         for name, r in w["controls"].items():
@@ -277,9 +321,7 @@ def _summary(results: dict[str, Any]) -> str:
                      f"({g['ms_per_submission_cli']} ms each) | nbclient re-execution "
                      f"{g['nbclient_seconds_median']} s each ({g['ratio_vs_cli']}×) "
                      f"| < 5 s; ≥ 300× | {'yes' if g['meets_target'] else 'no'} |")
-    notes = results.get("notes")
-    if notes:
-        lines += ["", notes]
+    lines += ["", ANALYSIS]
     return "\n".join(lines)
 
 
