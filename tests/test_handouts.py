@@ -29,6 +29,14 @@ def test_handout_embeds_its_figures(handout):
     assert not re.search(r'<img [^>]*src="(?!data:)', text), "an image points outside the handout"
 
 
+def test_handout_fetches_nothing_from_the_network(handout):
+    """Opens offline: no script, stylesheet or image from another host."""
+    out, _ = handout
+    text = (out / "04_comparing_claims.html").read_text(encoding="utf-8")
+    remote = re.findall(r'<(?:script|link|img)\b[^>]*(?:src|href)="(?:https?:)?//[^"]*"', text)
+    assert remote == []
+
+
 def test_handout_shows_no_code(handout):
     out, _ = handout
     text = (out / "04_comparing_claims.html").read_text(encoding="utf-8")

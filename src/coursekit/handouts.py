@@ -142,13 +142,27 @@ def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,
     _link_handouts(nb, set(linked))
     title = title_of(nb, notebook.stem)
     nb.metadata["title"] = title
+    import jinja2
+
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True,
+                            extra_loaders=[jinja2.DictLoader({"handout.html.j2": _OFFLINE_TEMPLATE})],
+                            template_file="handout.html.j2")
     body, _resources = exporter.from_notebook_node(nb)
     path = Path(out_dir) / f"{notebook.stem}.html"
     write_atomic(path, body)
-    path.chmod(0o644)  # a handout folder is meant to be shared (mkstemp makes files private)
     return path, title
+
+
+# A handout must open offline and fetch nothing: the lab template's scripts from a CDN
+# (require.js, MathJax, Mermaid) are not needed, since the lessons have no maths or
+# diagrams and their widgets are replaced by static HTML above.
+_OFFLINE_TEMPLATE = """\
+{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 
 
 def _index_html(entries: list[tuple[Path, str]]) -> str:
