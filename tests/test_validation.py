@@ -372,6 +372,26 @@ def test_an_unknown_reference(case_copy, column, target):
     ]
 
 
+def test_a_renamed_actor_is_reported_once_with_every_line_that_uses_it(case_copy):
+    """A typo in actors.csv gives one message naming all the claims that used the id."""
+    case_copy.set_cell("actors.csv", ("actor_id", "rasmussen"), "actor_id", "rasmusen")
+    lines = [i + 2 for i, row in enumerate(case_copy.rows("claims.csv")) if row["actor_id"] == "rasmussen"]
+    assert len(lines) >= 3
+    assert problems(case_copy.path) == [
+        f"claims.csv:{lines[0]}: column 'actor_id': refers to 'rasmussen', which is not in "
+        f"actors.csv (also on lines {', '.join(map(str, lines[1:]))}); "
+        f"expected one of: {known(case_copy, 'actors.csv', 'actor_id')}."
+    ]
+
+
+def test_a_stray_space_around_an_id_is_one_problem_not_a_cascade(case_copy):
+    line = case_copy.set_cell("actors.csv", ("actor_id", "lavrov"), "actor_id", "lavrov ")
+    assert problems(case_copy.path) == [
+        f"actors.csv:{line}: column 'actor_id': has leading or trailing spaces in \"lavrov \"; "
+        "expected none."
+    ]
+
+
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [

@@ -458,6 +458,9 @@ def _check_ids(raw: RawCase, name: str, col: str, pattern: bool = True) -> set[s
         value = row[col]
         if not value:
             continue
+        # Surrounding spaces are reported once, by the row reader; judge and record
+        # the id without them, so references to it do not cascade into more errors.
+        value = value.strip()
         if pattern and not ID_PATTERN.fullmatch(value):
             raw.problems.append(Problem(
                 name, line, col,
@@ -488,14 +491,22 @@ def _check_choice(raw: RawCase, name: str, col: str, allowed: Iterable[str], wha
 def _check_reference(raw: RawCase, name: str, col: str, known: set[str], target: str) -> None:
     if target in raw.unreadable:
         return  # already reported; every row would repeat it
+    # One problem per unknown id, at its first line, naming the other lines: a typo in
+    # actors.csv should not bury the list under one message per claim.
+    unknown: dict[str, list[int]] = {}
     for line, row in raw.tables.get(name, []):
         value = row[col]
         if value and value not in known and value not in raw.unread_ids.get(target, ()):
-            raw.problems.append(Problem(
-                name, line, col,
-                f"refers to {value!r}, which is not in {target}; expected one of: "
-                f"{', '.join(sorted(known)) or '(none defined)'}.",
-            ))
+            unknown.setdefault(value, []).append(line)
+    for value, lines in unknown.items():
+        also = ""
+        if len(lines) > 1:
+            also = f" (also on line{'s' if len(lines) > 2 else ''} {', '.join(map(str, lines[1:]))})"
+        raw.problems.append(Problem(
+            name, lines[0], col,
+            f"refers to {value!r}, which is not in {target}{also}; expected one of: "
+            f"{', '.join(sorted(known)) or '(none defined)'}.",
+        ))
 
 
 _OFFSET = re.compile(r"-?[0-9]+")
