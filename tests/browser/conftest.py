@@ -360,6 +360,12 @@ def start_voila(notebook: Path, base: Path, started: list[Server] | None = None)
     server.notebook = notebook
     if started is not None:
         started.append(server)
+    wait_for_voila(server)
+    return server
+
+
+def wait_for_voila(server) -> None:
+    """Wait until a Voila server (or `coursekit present`) has printed its URL and answers."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while not server.url:
         server.check_running()
@@ -377,7 +383,6 @@ def start_voila(notebook: Path, base: Path, started: list[Server] | None = None)
         if time.monotonic() > deadline:
             server.fail(f"{server.url} did not answer within {SERVER_START_TIMEOUT} s")
         time.sleep(0.1)
-    return server
 
 
 @pytest.fixture

@@ -17,16 +17,14 @@ from pathlib import Path
 import pytest
 
 from .conftest import (
-    _VOILA_URL,
-    SERVER_START_TIMEOUT,
     ComparerOnPage,
     Server,
     _free_port,
-    _http_ok,
     _isolated_env,
     check_missile_defence,
     copy_lessons,
     screenshot,
+    wait_for_voila,
 )
 
 pytestmark = pytest.mark.browser
@@ -76,21 +74,7 @@ def presenter(tmp_path: Path):
     ]
     server = Server("coursekit present", args, cwd=root, env=env, log=tmp_path / "present.log")
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not server.url:
-            server.check_running()
-            if time.monotonic() > deadline:
-                server.fail(f"did not report its URL within {SERVER_START_TIMEOUT} s")
-            match = _VOILA_URL.search(server.log_tail())
-            if match and match.group(2) != "0":
-                server.url = match.group(1)
-            else:
-                time.sleep(0.1)
-        while not _http_ok(f"{server.url}voila/static/voila.js"):
-            server.check_running()
-            if time.monotonic() > deadline:
-                server.fail(f"{server.url} did not answer within {SERVER_START_TIMEOUT} s")
-            time.sleep(0.1)
+        wait_for_voila(server)
         yield server
     finally:
         server.stop()
