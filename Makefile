@@ -31,15 +31,23 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	# JupyterLab settings for the class: no "Jupyter news?" prompt, no news fetch.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 setup: $(STAMP)
 
+# The printed URL opens lesson 00 directly (LabApp.default_url); no news feed or
+# update check: the kit makes no network requests while it runs.
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) \
 		$(if $(DISPLAY),,--no-browser) \
 		$(if $(filter 0,$(shell id -u)),--allow-root) \
-		notebooks/00_start_here.ipynb
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
+		--LabApp.news_url=None \
+		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
