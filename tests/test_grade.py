@@ -479,3 +479,16 @@ def test_help_documents_layouts_and_limits(capsys):
     for phrase in ("SUBMISSIONS/alice.ipynb", "SUBMISSIONS/alice/01_attribution.ipynb", "20 MB", "1 MB",
                    "no student", "--quiet"):
         assert phrase in text
+
+
+@pytest.mark.parametrize(("cut", "expected"), [
+    ('"source": "q1 = \\"lav', "the file ends too early"),  # cut off inside a string
+    ('"cells": [', "the file ends too early"),                # cut off between values
+    ('"cells": [}', "line 1 column 12 (Expecting value)"),   # a stray edit, not a cut
+])
+def test_json_problems_are_whole_sentences(tmp_path, cut, expected):
+    path = tmp_path / "x.ipynb"
+    path.write_text("{" + cut, encoding="utf-8")
+    problem = grading.read_submission(path).problem
+    assert problem.startswith("not valid JSON: ") and expected in problem
+    assert not problem.rstrip(")").endswith((" at", "starting"))  # no dangling fragment

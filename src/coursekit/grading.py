@@ -85,10 +85,13 @@ class Submission:
 
 
 def _json_problem(exc: json.JSONDecodeError, text: str) -> str:
-    if exc.pos >= len(text.rstrip()):
-        return (f"not valid JSON: the file ends too early (line {exc.lineno} column {exc.colno}); "
-                "it may have been cut off while saving or uploading")
-    return f"not valid JSON: line {exc.lineno} column {exc.colno} ({exc.msg})"
+    # "Unterminated string" means the file ended inside a string (a raw line break in a
+    # string is a different error), so it was cut off, like an error at the very end.
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        return ("not valid JSON: the file ends too early; it may have been cut off while "
+                "saving or uploading (ask the student to save and hand it in again)")
+    message = exc.msg.removesuffix(" at").removesuffix(" starting")
+    return f"not valid JSON: line {exc.lineno} column {exc.colno} ({message})"
 
 
 def _text(value: Any) -> str | None:
