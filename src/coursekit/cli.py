@@ -20,6 +20,7 @@ from . import __version__
 _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.validate",
     "coursekit.commands.release",
+    "coursekit.commands.student_kit",
     "coursekit.commands.authoring",
     "coursekit.commands.render",
     "coursekit.commands.present",

@@ -105,12 +105,15 @@ def _forms(value: Any) -> set[str]:
     return forms
 
 
-def solution_leaks(text: str, ex: ExerciseSet) -> list[str]:
+def solution_leaks(text: str, ex: ExerciseSet, *, span_targets: bool = True) -> list[str]:
     """Solutions, keys or explanations of ``ex`` found in a released file's text.
 
     Looked for: every answer assignment as the source spells it
-    (``q1 = "lavrov"``); composite solutions (lists, dicts, free text) in
-    any spelling; a span question's target claim id; explanations.  Not
+    (``q2 = "<solution>"``); composite solutions (lists, dicts, free text) in
+    any spelling; a span question's target claim id (unless ``span_targets``
+    is false: the case data and the lessons name every claim id, and only in
+    an exercise copy does an id give away which claim a question is about);
+    explanations.  Not
     looked for, because students are meant to see them: a single choice's
     options, a span solution (it is article text, which the copy shows) and a
     bare number (it may be printed by the case's timeline).
@@ -123,7 +126,7 @@ def solution_leaks(text: str, ex: ExerciseSet) -> list[str]:
         forms = {f"{q.qid} = {f}" for f in _forms(value)}
         if q.kind in ("multiple", "matching", "ordering", "text"):
             forms |= _forms(value)
-        if q.kind == "span":
+        if q.kind == "span" and span_targets:
             forms.add(str(q.key))
         for form in sorted(forms):
             if form in text:
@@ -211,5 +214,4 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
         raise ReleaseError(problems)
     for item in released:
         write_atomic(item.target, item.text)
-        item.target.chmod(0o644)  # the temporary file was private; copies are for sharing
     return [item.target for item in released]
