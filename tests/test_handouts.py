@@ -37,6 +37,13 @@ def test_handout_fetches_nothing_from_the_network(handout):
     assert remote == []
 
 
+def test_handout_says_it_is_a_printed_copy(handout):
+    out, _ = handout
+    text = (out / "04_comparing_claims.html").read_text(encoding="utf-8")
+    assert "A printed copy of a lesson" in text
+    assert text.index("A printed copy of a lesson") < text.index("<h1")
+
+
 def test_handout_shows_no_code(handout):
     out, _ = handout
     text = (out / "04_comparing_claims.html").read_text(encoding="utf-8")

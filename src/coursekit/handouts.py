@@ -140,6 +140,7 @@ def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,
                    resources={"metadata": {"path": str(notebook.parent)}}).execute()
     _replace_widget_outputs(nb)
     _link_handouts(nb, set(linked))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(HANDOUT_NOTE))
     title = title_of(nb, notebook.stem)
     nb.metadata["title"] = title
     import jinja2
@@ -152,6 +153,14 @@ def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,
     path = Path(out_dir) / f"{notebook.stem}.html"
     write_atomic(path, body)
     return path, title
+
+
+# Lessons say "press Check" or "choose a topic": on paper nothing reacts, so say so first.
+HANDOUT_NOTE = (
+    "> **A printed copy of a lesson.** The code is left out, and the interactive parts "
+    "(questions with a *Check* button, menus, explorers) show only how they looked when the "
+    "lesson ran: to answer the questions and use the menus, open the notebook itself."
+)
 
 
 # A handout must open offline and fetch nothing: the lab template's scripts from a CDN
