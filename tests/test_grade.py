@@ -231,7 +231,11 @@ def expected_row(name: str, chosen: dict[str, dict[str, object]], set_ids: list[
             if set_id not in chosen:
                 row.append("")
                 continue
-            points = expected_points(set_id, qid, chosen[set_id].get(qid))
+            answer = chosen[set_id].get(qid)
+            if KEYS[set_id][qid]["kind"] == "text" and answer is not None:
+                row.append("")  # a written answer waits for the instructor's mark: no number yet
+                continue
+            points = expected_points(set_id, qid, answer)
             total += points
             row.append(fmt(points))
     to_mark = sum(1 for s in set_ids if s in chosen for q, spec in KEYS[s].items()

@@ -628,8 +628,9 @@ def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
               "problems"]
     rows = []
     for student in report.students:
-        points = {(set_id, i.question.qid): i.points for set_id, r in student.sets.items()
-                  for i in r.items}
+        # A written answer waiting for the instructor's mark shows no number yet (to_mark counts it).
+        points = {(set_id, i.question.qid): None if i.status == "manual" else i.points
+                  for set_id, r in student.sets.items() for i in r.items}
         to_mark = sum(1 for r in student.sets.values() for i in r.items if i.status == "manual")
         rows.append([_cell(student.name), *(_fmt(points.get(c)) for c in columns),
                      "" if student.failed else _fmt(_total(student)), _fmt(report.max_points), str(to_mark),
