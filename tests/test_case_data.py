@@ -142,6 +142,16 @@ def test_the_two_conditions_on_deeper_arms_cuts_are_two_lavrov_paraphrases(case)
     assert "binding guarantees" in second.quote and "guarantees" in second.condition
 
 
+def test_conditions_are_the_articles_own_words(case):
+    """A condition is quoted from its claim's paragraph; ' … ' marks words left out."""
+    conditional = case.claims[case.claims["condition"] != ""]
+    assert len(conditional) >= 5
+    for claim in conditional.itertuples():
+        paragraph = case.paragraphs.set_index("number").loc[claim.paragraph, "text"]
+        for part in claim.condition.split(" … "):
+            assert part in paragraph, f"{claim.claim_id}: {part!r} is not in paragraph {claim.paragraph}"
+
+
 def test_rasmussens_quotation_is_direct_quotes_by_rasmussen(case):
     opening = case.article.index("said: ''") + len("said: ''")
     closing = case.article.index("''", opening)
