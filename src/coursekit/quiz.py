@@ -318,8 +318,8 @@ def _correct(explanation: str, paragraph: int | None) -> str:
 
 
 def _manual(rubric: str) -> str:
-    return ("Saved for your instructor, who marks written answers by hand. "
-            f"What they look for: {rubric.strip()}")
+    return ("Your instructor marks written answers by hand, once you save this notebook and "
+            f"hand it in. What they look for: {rubric.strip()}")
 
 
 # --- questions -------------------------------------------------------------------
