@@ -159,6 +159,10 @@ def test_comparer_missile_defence(case):
     assert "unless the US reconsiders its missile defence plans" in by_side["Analyst"]
     assert "The US-led missile defence plans for Europe should go ahead unchanged" in comparer.body.value
     assert comparer.summary.value.count("<p") == 1
+    # The author's condition on missile defence is neutral: a condition in a forecast, not an argument.
+    assert ("Only Russia takes a position: it opposes “The US-led missile defence plans for Europe "
+            "should go ahead unchanged”. Analyst makes only neutral claims.") in comparer.summary.value
+    comparer.topic.value = "afghanistan"
     assert "Russia opposes, Analyst opposes: the sides that take a position agree — both oppose" in comparer.summary.value
 
 

@@ -301,7 +301,7 @@ def side_stances(case: Case, topic_id: str) -> dict[str, str]:
     neutral claims and ``"none"`` when it has no claim on the topic.
 
     >>> side_stances(load_case("nato-russia-2013"), "missile_defence")
-    {'NATO': 'none', 'Russia': 'oppose', 'NATO-Russia Council': 'none', 'Analyst': 'oppose'}
+    {'NATO': 'none', 'Russia': 'oppose', 'NATO-Russia Council': 'none', 'Analyst': 'neutral'}
     """
     claims = case.claims_by_topic(topic_id)
     result: dict[str, str] = {}
