@@ -74,6 +74,8 @@ def test_a_leak_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
         return ["q1: the solution appears"] if "Rasmussen" in text else []
 
     monkeypatch.setattr(student_kit, "solution_leaks", leaky)
+    # The release itself is tested elsewhere; here it only needs to leave a folder.
+    monkeypatch.setattr(student_kit, "release", lambda source, out, timeout: Path(out).mkdir())
     out = tmp_path / "student-kit"
     with pytest.raises(ReleaseError, match="the solution appears"):
         student_kit.build_student_kit(ROOT, out, timeout=120)
