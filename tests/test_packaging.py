@@ -115,3 +115,13 @@ def test_import_coursekit_does_not_import_plotting_or_widgets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "[]\n"
+
+
+def test_public_names_are_sorted_and_resolve():
+    """`__all__` is the public API: sorted, and every name in it can be used."""
+    import coursekit
+
+    assert coursekit.__all__ == sorted(coursekit.__all__)
+    missing = [name for name in coursekit.__all__ if getattr(coursekit, name, None) is None]
+    assert missing == []
+    assert "ClaimExplorer" in dir(coursekit)  # lazy names are listed too
