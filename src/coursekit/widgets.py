@@ -365,7 +365,7 @@ def agreement_line(case: Case, topic_id: str) -> str:
 
 def render_agreement(case: Case, topic_id: str) -> str:
     """:func:`agreement_line` as an HTML paragraph."""
-    return (f'<p class="ck-agreement" style="margin:0.4em 0;font-weight:600">'
+    return (f'<p class="ck-agreement" style="margin:0.4em 0;font-weight:600;line-height:1.4">'
             f"{esc(agreement_line(case, topic_id))}</p>")
 
 
