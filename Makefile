@@ -65,7 +65,7 @@ test: setup browser-deps
 
 # Quick loop while editing the package: no notebooks, no browser.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser" -p no:nbval tests
+	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
 
 notebooks: setup
 	$(BIN)/python -m coursekit.notebooks build
