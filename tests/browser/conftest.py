@@ -321,12 +321,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
                     continue
             time.sleep(0.1)
         server.url = f"http://127.0.0.1:{info['port']}/"
-        status = f"{server.url}api/status?token={token}"
-        while not _http_ok(status):
-            server.check_running()
-            if time.monotonic() > deadline:
-                server.fail(f"{status} did not answer within {SERVER_START_TIMEOUT} s")
-            time.sleep(0.1)
+        _wait_until_answers(server, f"{server.url}api/status?token={token}", deadline)
         yield server
     finally:
         server.stop()
@@ -377,11 +372,15 @@ def wait_for_voila(server) -> None:
         else:
             time.sleep(0.1)
     # The notebook page itself runs the notebook; a static file proves the server answers.
-    probe = f"{server.url}voila/static/voila.js"
-    while not _http_ok(probe):
+    _wait_until_answers(server, f"{server.url}voila/static/voila.js", deadline)
+
+
+def _wait_until_answers(server, url: str, deadline: float) -> None:
+    """Poll ``url`` until it answers; fail with the server's log once ``deadline`` passes."""
+    while not _http_ok(url):
         server.check_running()
         if time.monotonic() > deadline:
-            server.fail(f"{server.url} did not answer within {SERVER_START_TIMEOUT} s")
+            server.fail(f"{url} did not answer within {SERVER_START_TIMEOUT} s")
         time.sleep(0.1)
 
 
