@@ -61,7 +61,7 @@ browser-deps:
 	fi
 
 test: setup browser-deps
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(JOBS)
 
 # Quick loop while editing the package: no notebooks, no browser.
 test-fast: setup

@@ -43,6 +43,7 @@ from ._html import (
     style_marks,
 )
 from .cases import Case, load_case
+from .palette import PROMPT, RIGHT, WRONG
 from .validation import MODES
 
 __all__ = [
@@ -455,9 +456,9 @@ class StanceComparer(widgets.VBox):
 # --- self-check questions ---------------------------------------------------
 
 _FEEDBACK = "border-left:6px solid {colour};padding:0.3em 0.7em;margin:0.3em 0;line-height:1.4"
-_RIGHT_COLOUR = "#009E73"   # Okabe-Ito bluish green; the words carry the meaning too
-_WRONG_COLOUR = "#E69F00"   # Okabe-Ito orange
-_PROMPT_COLOUR = "#999999"  # Okabe-Ito grey
+_RIGHT_COLOUR = RIGHT   # the words carry the meaning too
+_WRONG_COLOUR = WRONG
+_PROMPT_COLOUR = PROMPT
 
 
 def render_feedback(choice: str | None, answer: str, explanation: str,
