@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from .contract import CASE_FILES, CSV_COLUMNS, MAY_BE_EMPTY, MUST_HAVE_ROWS, Problem, RawCase
 
@@ -141,14 +142,28 @@ def read_csv_table(folder: Path, name: str, raw: RawCase) -> None:
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader)
+        header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         raw.unreadable.add(name)
         raw.problems.append(Problem(name, 1, None, f"header row cannot be read as CSV ({exc})."))
         return
+    if not _header_ok(name, header, raw):
+        raw.unreadable.add(name)
+        return
+    _read_rows(name, reader, header, raw)
+    if name in MUST_HAVE_ROWS and not raw.tables[name] and not any(
+        p.file == name and p.line for p in raw.problems
+    ):
+        raw.problems.append(Problem(
+            name, 2, None,
+            f"has a header but no rows; expected at least one {MUST_HAVE_ROWS[name]}.",
+        ))
+
+
+def _header_ok(name: str, header: list[str], raw: RawCase) -> bool:
+    """Whether the header has the contract's columns, each once, and no others (problems if not)."""
     required, optional = CSV_COLUMNS[name]
     allowed = (*required, *optional)
-    header = [h.strip() for h in header]
     header_ok = True
     for col in required:
         if col not in header:
@@ -173,9 +188,12 @@ def read_csv_table(folder: Path, name: str, raw: RawCase) -> None:
             raw.problems.append(Problem(
                 name, 1, col, "appears twice in the header; expected each column once.",
             ))
-    if not header_ok:
-        raw.unreadable.add(name)
-        return
+    return header_ok
+
+
+def _read_rows(name: str, reader: Any, header: list[str], raw: RawCase) -> None:
+    """The rows after the header, each with its line; rows of the wrong shape become problems."""
+    optional = CSV_COLUMNS[name][1]
     line = reader.line_num + 1
     while True:
         try:
@@ -210,13 +228,6 @@ def read_csv_table(folder: Path, name: str, raw: RawCase) -> None:
             if not value.strip() and col not in MAY_BE_EMPTY[name]:
                 raw.problems.append(Problem(name, row_line, col, "is empty; expected a value."))
         raw.tables[name].append((row_line, row))
-    if name in MUST_HAVE_ROWS and not raw.tables[name] and not any(
-        p.file == name and p.line for p in raw.problems
-    ):
-        raw.problems.append(Problem(
-            name, 2, None,
-            f"has a header but no rows; expected at least one {MUST_HAVE_ROWS[name]}.",
-        ))
 
 
 _OFFSET = re.compile(r"-?[0-9]+")

@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .casefiles import (
     decode_case_file,
@@ -159,7 +160,11 @@ def _read_toml(folder: Path, raw: RawCase) -> None:
             "case.toml", _toml_line(text, "id"), "id",
             f"is {case_id!r}; expected lower-case letters, digits, '-' or '_' only.",
         ))
-    sides = meta.get("sides")
+    _check_sides(text, meta.get("sides"), raw)
+
+
+def _check_sides(text: str, sides: Any, raw: RawCase) -> None:
+    """case.toml's [[sides]]: at least one, each with a unique name and a hex colour."""
     if not isinstance(sides, list) or not sides:
         raw.problems.append(Problem(
             "case.toml", _toml_line(text, "sides"), "sides",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..cells import cell_tags, source_text
+from ..cells import cell_tags, notebook_title, source_text
 from ..quiz import TAG_ANSWER, ExerciseSet
 from .results import GradingError
 
@@ -50,86 +50,96 @@ def json_problem(exc: json.JSONDecodeError, text: str) -> str:
     return f"not valid JSON: line {exc.lineno} column {exc.colno} ({message})"
 
 
-def read_submission(path: Path) -> Submission:
-    """Read a notebook file as JSON and keep its answer cells; report, never raise."""
-    sub = Submission(path)
+def _read_bytes(sub: Submission) -> bytes | None:
+    """The file's bytes, or None with ``sub.problem`` saying why (empty, too large, unreadable)."""
     try:
-        size = path.stat().st_size
+        size = sub.path.stat().st_size
         if size == 0:
             sub.problem = "the file is empty (0 bytes)"
-            return sub
+            return None
         if size > MAX_FILE_BYTES:
             sub.problem = (f"the file is {size / 1024 / 1024:.1f} MB; notebooks over "
                            f"{MAX_FILE_BYTES // 1024 // 1024} MB are not read")
-            return sub
-        data = path.read_bytes()
+            return None
+        return sub.path.read_bytes()
     except OSError as exc:
         sub.problem = f"the file cannot be read: {exc.strerror or exc}"
-        return sub
+        return None
+
+
+def _parse_notebook(sub: Submission, data: bytes) -> list[Any] | None:
+    """The notebook's cells, or None with ``sub.problem`` saying why it is not an nbformat 4 notebook."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         sub.problem = (f"not UTF-8 text: byte 0x{data[exc.start]:02x} at position {exc.start} "
                        "(a notebook is always saved as UTF-8; was it converted or corrupted?)")
-        return sub
+        return None
     text = text.removeprefix("\ufeff")
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
         sub.problem = json_problem(exc, text)
-        return sub
+        return None
     except RecursionError:
         sub.problem = "not a notebook: the JSON is nested too deeply"
-        return sub
+        return None
     if not isinstance(nb, dict):
         sub.problem = f"not a notebook: the file holds a JSON {type(nb).__name__}, not a notebook"
-        return sub
+        return None
     version = nb.get("nbformat")
     if version is None:
         sub.problem = "not a notebook: the JSON has no 'nbformat' field"
-        return sub
+        return None
     if version != 4:
         sub.problem = (f"nbformat {version!r} notebook; only nbformat 4 can be graded "
                        "(opening and saving it in a current Jupyter converts it)")
-        return sub
+        return None
     cells = nb.get("cells")
     if not isinstance(cells, list):
         sub.problem = "not a notebook: it has no list of cells"
-        return sub
+        return None
     meta = nb.get("metadata")
     hint = meta.get("coursekit") if isinstance(meta, dict) else None
     if isinstance(hint, dict) and isinstance(hint.get("set_id"), str):
         sub.set_hints.append(hint["set_id"])
+    return cells
+
+
+def _keep_answer_cell(sub: Submission, tags: list[str], source: str | None) -> None:
+    issue = ""
+    if source is None:
+        issue = "the answer cell's source is not text"
+    elif len(source) > MAX_CELL_CHARS:
+        issue = (f"the answer cell holds {len(source):,} characters; answers over "
+                 f"{MAX_CELL_CHARS:,} are not read")
+    if issue:
+        sub.cell_issues[len(sub.answer_cells)] = issue
+        source = ""
+    sub.answer_cells.append({"cell_type": "code", "metadata": {"tags": tags}, "source": source})
+
+
+def read_submission(path: Path) -> Submission:
+    """Read a notebook file as JSON and keep its answer cells; report, never raise."""
+    sub = Submission(path)
+    data = _read_bytes(sub)
+    cells = _parse_notebook(sub, data) if data is not None else None
+    if cells is None:
+        return sub
     for cell in cells:
         if not isinstance(cell, dict):
             continue
         tags = cell_tags(cell)
-        kind = cell.get("cell_type")
-        if kind == "markdown" and not sub.title:
-            source = source_text(cell.get("source")) or ""
-            first = source.strip().splitlines()[0] if source.strip() else ""
-            if first.startswith("# "):
-                sub.title = first[2:].strip()
-        if kind != "code" or not tags:
+        if cell.get("cell_type") != "code" or not tags:
             continue
         if "setup" in tags:
             source = source_text(cell.get("source")) or ""
             found = _SET_ID_IN_SETUP.search(source) or _SET_ID_IN_SOURCE.search(source)
             if found:
                 sub.set_hints.append(found.group(1))
-        if not any(t.startswith(TAG_ANSWER) for t in tags):
-            continue
-        source = source_text(cell.get("source"))
-        issue = ""
-        if source is None:
-            issue = "the answer cell's source is not text"
-        elif len(source) > MAX_CELL_CHARS:
-            issue = (f"the answer cell holds {len(source):,} characters; answers over "
-                     f"{MAX_CELL_CHARS:,} are not read")
-        if issue:
-            sub.cell_issues[len(sub.answer_cells)] = issue
-            source = ""
-        sub.answer_cells.append({"cell_type": "code", "metadata": {"tags": tags}, "source": source})
+        if any(t.startswith(TAG_ANSWER) for t in tags):
+            _keep_answer_cell(sub, tags, source_text(cell.get("source")))
+    sub.title = notebook_title([c for c in cells if isinstance(c, dict)])
     return sub
 
 
