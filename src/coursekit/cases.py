@@ -123,7 +123,7 @@ class ClaimRow(pd.Series):
     """
 
     @property
-    def mode(self) -> Any:  # type: ignore[override]
+    def mode(self) -> Any:
         return self["mode"]
 
 

@@ -24,7 +24,6 @@ Decisions:
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
 import sys
@@ -216,18 +215,7 @@ def build_handouts(lessons: Path = DEFAULT_LESSONS, out_dir: Path = Path("handou
     return [path for path, _ in entries] + [index]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.handouts",
-                                     description="Export the lessons to static HTML handouts.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="export every lesson and write index.html")
-    build.add_argument("--lessons", type=Path, default=DEFAULT_LESSONS, help="folder of lessons")
-    build.add_argument("--out", type=Path, default=Path("handouts"), help="output folder")
-    build.add_argument("--timeout", type=int, default=300, help="seconds per cell")
-    args = parser.parse_args(argv)
-    build_handouts(args.lessons, args.out, timeout=args.timeout)
-    return 0
+if __name__ == "__main__":  # pragma: no cover - `python -m coursekit.handouts build …` still works
+    from .cli import main
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(main(["handouts", *sys.argv[2:]] if sys.argv[1:2] == ["build"] else ["handouts", "--help"]))

@@ -18,7 +18,7 @@ import io
 import textwrap
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.typing import ColorType
 
 from ._html import safe_colour, shorten
 from .cases import Case, load_case
@@ -76,7 +77,7 @@ def _as_case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
 
-def _text_colour(background: str) -> str:
+def _text_colour(background: ColorType) -> str:
     """Black or white, whichever reads better on ``background`` (WCAG relative luminance)."""
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -128,7 +129,7 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
         if value:
             shade = image.cmap(image.norm(value))
             ax.text(col, row, str(value), ha="center", va="center", fontsize=10,
-                    color=_text_colour(shade), gid="count")
+                    color=_text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
     ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right",
                   rotation_mode="anchor", fontsize=9)
     ax.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
@@ -324,7 +325,7 @@ def timeline_events(case: Case, start: str | date | None = None,
     return frame.sort_values("day", kind="stable").reset_index(drop=True)
 
 
-_KIND_STYLE = {
+_KIND_STYLE: dict[str, dict[str, Any]] = {
     "before": {"marker": "o", "markersize": 7, "markerfacecolor": OKABE_ITO["black"],
                "markeredgecolor": OKABE_ITO["black"]},
     "article": {"marker": "*", "markersize": 15, "markerfacecolor": OKABE_ITO["orange"],

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._io import write_atomic
 from .cells import cell_source, cell_tags
 from .quiz import (
     TAG_ANSWER,
@@ -58,6 +59,7 @@ def blank_answer(source: str, qid: str) -> str:
     node = tree.body[0]
     assert isinstance(node, ast.Assign) and len(tree.body) == 1
     value = node.value
+    assert value.end_lineno is not None and value.end_col_offset is not None  # set by ast.parse
     lines = source.splitlines(keepends=True)
     # AST column offsets count UTF-8 bytes: slice on bytes.
     start = sum(len(line.encode()) for line in lines[: value.lineno - 1]) + value.col_offset
@@ -171,7 +173,7 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
     """
     import nbformat
 
-    from .notebooks import execute_notebook, problems_in, write_atomic
+    from .notebooks import execute_notebook, problems_in
 
     source, out = Path(source), Path(out)
     paths = _sources(source)
@@ -199,7 +201,7 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
                 problems += exc.problems
                 continue
             draft = Path(tmp) / path.name
-            draft.write_text(nbformat.writes(student), encoding="utf-8")
+            write_atomic(draft, nbformat.writes(student))
             try:
                 executed = execute_notebook(draft, timeout=timeout, cwd=Path(tmp))
             except Exception as exc:  # report every notebook, then stop

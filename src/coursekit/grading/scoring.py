@@ -35,7 +35,9 @@ def load_exercise_sets(folder: str | Path) -> list[ExerciseSet]:
         raise GradingError(f"{folder}: no such exercises folder")
     if not paths:
         raise GradingError(f"{folder}: no exercise notebooks (*.ipynb) found")
-    sets, problems, cases = [], [], {}
+    sets: list[ExerciseSet] = []
+    problems: list[str] = []
+    cases: dict[str, Any] = {}
     for path in paths:
         try:
             sets.append(load_exercise_set(path, case=case_for(path, cases)))
