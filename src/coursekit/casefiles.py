@@ -17,7 +17,7 @@ from typing import Any
 from .contract import CASE_FILES, CSV_COLUMNS, MAY_BE_EMPTY, MUST_HAVE_ROWS, Problem, RawCase
 
 __all__ = ["BOM", "crlf_problem", "decode_case_file", "parse_offset", "quote_text", "read_article",
-           "read_case_bytes", "read_csv_table"]
+           "read_case_bytes", "read_case_text", "read_csv_table"]
 
 BOM = b"\xef\xbb\xbf"
 
@@ -98,14 +98,18 @@ def read_case_bytes(folder: Path, name: str, problems: list[Problem]) -> bytes |
         return None
 
 
-def read_article(folder: Path, raw: RawCase) -> None:
-    data = read_case_bytes(folder, "article.txt", raw.problems)
-    if data is None:
-        raw.unreadable.add("article.txt")
-        return
-    text = decode_case_file("article.txt", data, raw.problems)
+def read_case_text(folder: Path, name: str, raw: RawCase) -> str | None:
+    """One file's text as every reader sees it (BOM dropped, reported), or None, marked unreadable."""
+    data = read_case_bytes(folder, name, raw.problems)
+    text = decode_case_file(name, data, raw.problems) if data is not None else None
     if text is None:
-        raw.unreadable.add("article.txt")
+        raw.unreadable.add(name)
+    return text
+
+
+def read_article(folder: Path, raw: RawCase) -> None:
+    text = read_case_text(folder, "article.txt", raw)
+    if text is None:
         return
     crlf = crlf_problem("article.txt", text)
     if crlf is not None:
@@ -120,13 +124,8 @@ def read_article(folder: Path, raw: RawCase) -> None:
 def read_csv_table(folder: Path, name: str, raw: RawCase) -> None:
     """Read one CSV file: header and row shape, with line numbers kept."""
     raw.tables[name] = []
-    data = read_case_bytes(folder, name, raw.problems)
-    if data is None:
-        raw.unreadable.add(name)
-        return
-    text = decode_case_file(name, data, raw.problems)
+    text = read_case_text(folder, name, raw)
     if text is None:
-        raw.unreadable.add(name)
         return
     crlf = crlf_problem(name, text)
     if crlf is not None:

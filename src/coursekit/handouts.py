@@ -31,7 +31,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .notebooks import write_atomic
+from ._io import write_atomic
+from .cells import notebook_title
 
 __all__ = ["build_handouts", "export_handout", "static_widget_html"]
 
@@ -118,12 +119,8 @@ def _link_handouts(nb: Any, names: set[str]) -> None:
 
 
 def title_of(nb: Any, fallback: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
+    """The lesson's title: its first level-1 heading (see :func:`coursekit.cells.notebook_title`)."""
+    return notebook_title(nb.cells, fallback)
 
 
 def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,

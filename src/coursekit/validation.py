@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from .casefiles import (
-    decode_case_file,
     parse_offset,
     quote_text,
     read_article,
-    read_case_bytes,
+    read_case_text,
     read_csv_table,
 )
 from .contract import (
@@ -107,13 +106,8 @@ def _toml_line(text: str, key: str, side: int | None = None) -> int | None:
 
 
 def _read_toml(folder: Path, raw: RawCase) -> None:
-    data = read_case_bytes(folder, "case.toml", raw.problems)
-    if data is None:
-        raw.unreadable.add("case.toml")
-        return
-    text = decode_case_file("case.toml", data, raw.problems)
+    text = read_case_text(folder, "case.toml", raw)
     if text is None:
-        raw.unreadable.add("case.toml")
         return
     try:
         meta = tomllib.loads(text)

@@ -8,15 +8,7 @@ phrase with that tolerance and reports the article's exact text;
 :func:`fill_offsets` writes the offsets (and, where the author's quote was
 only nearly right, the exact quote) into ``claims.csv``.
 
->>> article = "He said: \\u201cRussia\\u2019s\\u00a0position is clear.\\u201d"
->>> [(m.start, m.end, m.exact) for m in locate(article, "Russia's position")]
-[(10, 27, False)]
->>> locate(article, "Russia's position")[0].text == "Russia\\u2019s\\u00a0position"
-True
->>> [(m.start, m.end, m.exact) for m in locate(article, "position")]
-[(19, 27, True)]
->>> locate(article, "NATO")
-[]
+See :mod:`.locate` for examples.
 
 The folder template and the authoring loop are described in
 ``docs/authoring-a-case.md``.  Modules: :mod:`.locate` (finding phrases),
