@@ -100,6 +100,16 @@ def test_an_expression_that_computes_the_right_answer_is_not_correct(sets):
     assert student.feedback(q.qid, solution, f"{q.qid} = {solution!r}").status == "correct"
 
 
+def test_a_readable_answer_cell_is_judged_by_its_literal(sets):
+    # The grader reads the cell, not whatever value the check cell was handed.
+    ex = sets[0]
+    q = next(q for q in ex.questions if q.kind == "single")
+    student = StudentCheck(ex.self_check_data(salt="s"))
+    for side in (ex, student):
+        assert side.feedback(q.qid, ex.solutions[q.qid], f"{q.qid} = None").status == "unanswered"
+        assert side.feedback(q.qid, None, f"{q.qid} = {ex.solutions[q.qid]!r}").status == "correct"
+
+
 def test_both_sides_offer_the_same_protocol(sets):
     assert isinstance(sets[0], QuizCheck)
     assert isinstance(StudentCheck(sets[0].self_check_data()), QuizCheck)

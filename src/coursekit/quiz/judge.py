@@ -217,12 +217,14 @@ def judge(rules: Rules, value: Any, side: Side, source: str | None = None) -> Fe
 
     ``source`` is the answer cell as the grader will read it, when known: an
     answer cell the grader cannot read gets status ``invalid`` and the
-    grader's own reason, whatever the value it computed.
+    grader's own reason, whatever the value it computed; a readable one is
+    judged by the literal in it, as the grader judges it.
     """
     if source is not None:
         read = parse_answer(rules.qid, source)
         if read.status != "ok":
             return Feedback("invalid", 0.0, unreadable_message(read.message))
+        value = read.value  # what the grader will read, even if the check was handed something else
     if is_unanswered(value):
         return Feedback("unanswered", 0.0, UNANSWERED)
     return JUDGES[rules.kind](rules, value, side)
