@@ -70,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     except GradingError as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # e.g. a full disk: every file written so far is whole, the rest untouched
-        print(f"coursekit grade: could not write the results in {args.out}: {exc}", file=sys.stderr)
+    except OSError as exc:  # e.g. a full disk: the new results are discarded, the previous ones untouched
+        print(f"coursekit grade: could not write the results in {args.out}: {exc}; the previous results "
+              "there are untouched", file=sys.stderr)
         return 2
     for line in report.failure_lines():
         print(line, file=sys.stderr)

@@ -1,0 +1,215 @@
+"""Reliability: nothing lost, one student never stops the class, results whole, links not followed,
+text never interpreted.  Each test reproduces a failure found by a hostile review (issue 12)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from test_grade import KEYS, S1, S2, SOURCES, answer_cell, filled, fmt, solutions, write
+
+from coursekit import grading
+from coursekit.cli import main
+from coursekit.release import student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def sets():
+    return grading.load_exercise_sets(SOURCES)
+
+
+@pytest.fixture(scope="module")
+def blanks(sets) -> dict[str, dict]:
+    """Each set's student copy, not executed, as plain JSON (as in test_grade)."""
+    return {ex.set_id: json.loads(nbformat.writes(student_notebook(
+        ex, nbformat.read(SOURCES / f"{ex.set_id}.ipynb", as_version=4)))) for ex in sets}
+
+
+def read_rows(path: Path) -> dict[str, dict[str, str]]:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return {r["student"]: r for r in rows}
+
+
+# --- one student never stops the class ------------------------------------------------------
+
+def hostile_class(root: Path, blanks: dict) -> Path:
+    """Good students beside every hostile input the review found."""
+    sub = root / "submissions"
+    blank = blanks[S1]
+    write(sub / "alice.ipynb", filled(blank, solutions(S1)))
+    write(sub / "zoe.ipynb", filled(blank, solutions(S1)))
+    # A lone surrogate, as a JSON escape (in the cell's text) and as a Python escape (in the value).
+    sur = filled(blank, solutions(S1), raw={"q11": '"\\ud800 a lone surrogate"'})
+    write(sub / "surrogate_py.ipynb", sur)
+    sur_json = filled(blank, solutions(S1))
+    answer_cell(sur_json, "q11")["source"] = 'q11 = "\ud800 in the JSON"'
+    (sub / "surrogate_json.ipynb").write_text(json.dumps(sur_json), encoding="ascii")
+    write(sub / "hexdigits.ipynb", filled(blank, solutions(S1), raw={"q1": "0x" + "1" * 5000}))
+    bignum = json.dumps(filled(blank, solutions(S1)))
+    (sub / "bignumber.ipynb").write_text(bignum.replace('"metadata": {', '"metadata": {"n": ' + "7" * 5000 + ", ", 1),
+                                         encoding="utf-8")
+    latin = os.fsencode(sub) + b"/ren\xe9.ipynb"
+    with open(latin, "w", encoding="utf-8") as fh:
+        json.dump(filled(blank, solutions(S1)), fh)
+    os.symlink("loop.ipynb", sub / "loop.ipynb")
+    write(sub / ("n" * 240 + ".ipynb"), filled(blank, solutions(S1)))
+    other = filled(blank, solutions(S1))
+    other["metadata"]["coursekit"] = {"set_id": S2}  # the set-up cell says S1
+    write(sub / "other_set.ipynb", other)
+    write(sub / "escape\x1b[2J.ipynb", filled(blank, solutions(S1)))
+    return sub
+
+
+def test_a_class_with_every_hostile_input_is_graded(blanks, sets, tmp_path, capsys):
+    sub = hostile_class(tmp_path, blanks)
+    out = tmp_path / "results"
+    code = main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out)])
+    stdout, stderr = capsys.readouterr()
+    assert code == 1
+    rows = read_rows(out / "gradebook.csv")
+    for good in ("alice", "zoe"):
+        assert rows[good]["status"] == "graded", rows[good]
+    assert rows["surrogate_py"]["status"] in ("graded", "partial")
+    assert rows["surrogate_json"]["status"] in ("graded", "partial")
+    assert rows["hexdigits"]["status"] == "partial"
+    assert "q1:" in rows["hexdigits"]["problems"]
+    assert rows["bignumber"]["status"] == "failed"
+    assert "digits" in rows["bignumber"]["problems"]
+    assert rows["ren\\xe9"]["status"] == "graded"
+    assert rows["n" * 240]["status"] == "graded"
+    assert rows["other_set"]["status"] == "failed"
+    # One notebook naming another set changes nobody else's maximum.
+    assert rows["alice"]["max"] == fmt(sum(q["points"] for q in KEYS[S1].values()))
+    assert "loop.ipynb" in stdout  # reported as skipped, not followed
+    assert "loop" not in rows
+    assert "\x1b" not in stdout + stderr
+    assert "\x1b" not in (out / "gradebook.csv").read_text(encoding="utf-8")
+    assert len(list((out / "feedback").iterdir())) == len(rows)
+
+
+def test_an_exercise_source_that_is_not_a_notebook_is_a_plain_error(tmp_path, capsys):
+    (tmp_path / "ex").mkdir()
+    (tmp_path / "ex" / "01_bad.ipynb").write_text('{"cells": 5}', encoding="utf-8")
+    write(tmp_path / "sub" / "a.ipynb", {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []})
+    code = main(["grade", str(tmp_path / "sub"), "--exercises", str(tmp_path / "ex"),
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "01_bad.ipynb" in err and "Traceback" not in err
+
+
+# --- results are a transaction ----------------------------------------------------------------
+
+def small_class(root: Path, blanks: dict, answers: dict, n: int = 6) -> Path:
+    sub = root / "sub"
+    for i in range(n):
+        write(sub / f"s{i:02d}.ipynb", filled(blanks[S1], answers))
+    return sub
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def killed_run(sub: Path, sets, out: Path, target: str, after: int) -> int:
+    """Grade in a forked child that dies like ``kill -9`` at the ``after``-th call of ``target``."""
+    import multiprocessing
+
+    def child() -> None:
+        import shutil
+
+        import coursekit._io as cio
+
+        calls = {"n": 0}
+        real = {"rename": os.rename, "rmtree": shutil.rmtree, "write_atomic": cio.write_atomic}[target]
+
+        def dying(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] >= after:
+                os._exit(9)  # no clean-up runs, as with kill -9
+            return real(*args, **kwargs)
+
+        if target == "rename":
+            os.rename = dying
+        elif target == "rmtree":
+            shutil.rmtree = dying
+        else:
+            cio.write_atomic = dying
+        grading.grade_class(sub, sets, out)
+        os._exit(0)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(120)
+    return process.exitcode
+
+
+# Killed while writing the new files, before the first rename, between the two, after both.
+@pytest.mark.parametrize("target, after", [("write_atomic", 3), ("rename", 1), ("rename", 2), ("rmtree", 1)])
+def test_a_killed_regrade_leaves_whole_results_and_the_next_run_recovers(blanks, sets, tmp_path, target, after):
+    sub = small_class(tmp_path, blanks, solutions(S1))
+    out = tmp_path / "results"
+    grading.grade_class(sub, sets, out)
+    before = snapshot(out)
+    for nb in sub.iterdir():  # the class changed: every page and row of the next run differs
+        write(nb, blanks[S1])
+    assert killed_run(sub, sets, out, target, after) == 9
+    if target == "rmtree":  # died after the swap: the new results are whole
+        assert snapshot(out) != before and (out / "gradebook.csv").is_file()
+    elif out.exists():  # died before the swap: the previous results, untouched
+        assert snapshot(out) == before
+    else:  # died between the renames: the old results are aside, whole, and come back next run
+        assert snapshot(tmp_path / ".results.coursekit-old") == before
+    grading.grade_class(sub, sets, out)
+    fresh = tmp_path / "fresh"
+    grading.grade_class(sub, sets, fresh)
+    assert snapshot(out) == snapshot(fresh)
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert leftovers == [".fresh.coursekit-lock", ".results.coursekit-lock"]
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_a_full_disk_leaves_the_previous_results_whole(blanks, sets, tmp_path, monkeypatch):
+    sub = small_class(tmp_path, blanks, solutions(S1))
+    out = tmp_path / "results"
+    grading.grade_class(sub, sets, out)
+    before = snapshot(out)
+    for nb in sub.iterdir():
+        write(nb, blanks[S1])
+    import coursekit._io as cio
+
+    real, calls = cio.write_atomic, []
+
+    def full_disk(path, data, **kwargs):
+        calls.append(path)
+        if len(calls) > 3:
+            raise OSError(28, "No space left on device")
+        return real(path, data, **kwargs)
+
+    monkeypatch.setattr(cio, "write_atomic", full_disk)
+    code = main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out), "-q"])
+    assert code == 2
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".results.coursekit-lock", "results", "sub"]
+
+
+def test_a_second_run_on_the_same_out_is_refused_while_the_first_writes(blanks, sets, tmp_path, capsys):
+    from coursekit._io import output_lock
+
+    sub = small_class(tmp_path, blanks, solutions(S1), n=2)
+    out = tmp_path / "results"
+    with output_lock(out.resolve(), "grade"):  # the first run, still writing
+        code = main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"another run (process {os.getpid()}) is writing {out}" in err
+    assert "this run stopped without writing" in err
+    assert not out.exists()
+    assert main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out), "-q"]) == 0
