@@ -213,3 +213,106 @@ def test_a_second_run_on_the_same_out_is_refused_while_the_first_writes(blanks, 
     assert "this run stopped without writing" in err
     assert not out.exists()
     assert main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out), "-q"]) == 0
+
+
+# --- nothing lost: one rule for every folder a command writes ---------------------------------
+
+def fake_clone(tmp_path: Path) -> Path:
+    """What matters of a clone for the rule: .git, sources, lessons (a real release is not needed)."""
+    clone = tmp_path / "clone"
+    for name in (".git/HEAD", "exercises/01_a.ipynb", "notebooks/01_lesson.ipynb", "README.md"):
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        (clone / name).write_text(name, encoding="utf-8")
+    return clone
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("out, says", [
+    (".", "is the repository"),
+    ("exercises", "is the input"),
+    ("notebooks", "is the input"),
+    ("..", "holds the repository"),
+])
+def test_student_kit_never_replaces_the_repository_or_its_sources(tmp_path, monkeypatch, capsys, out, says):
+    clone = fake_clone(tmp_path)
+    before = tree(clone)
+    monkeypatch.chdir(clone)
+    assert main(["student-kit", "--out", out, "--force"]) == 1
+    err = capsys.readouterr().err
+    assert says in err and f"will not write {out}" in err
+    assert tree(clone) == before
+
+
+def test_force_replaces_only_a_folder_the_kit_made(tmp_path, monkeypatch, capsys):
+    from coursekit._io import MARKER, OutputError, claim_output
+
+    mine = tmp_path / "notes"
+    (mine / "draft.txt").parent.mkdir()
+    (mine / "draft.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.chdir(fake_clone(tmp_path))
+    assert main(["student-kit", "--out", str(mine), "--force"]) == 1
+    assert "holds files coursekit did not write (draft.txt)" in capsys.readouterr().err
+    assert (mine / "draft.txt").read_text(encoding="utf-8") == "mine"
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / MARKER).write_text("written by coursekit student-kit\n", encoding="utf-8")
+    (kit / "README.md").write_text("old kit", encoding="utf-8")
+    with pytest.raises(OutputError, match="exists; choose another folder or pass --force"):
+        claim_output(kit, command="student-kit", force=False)
+    assert claim_output(kit, command="student-kit", force=True) == kit.resolve()
+
+
+def test_release_and_render_never_write_over_their_inputs(tmp_path, capsys):
+    sources = tmp_path / "exercises"
+    sources.mkdir()
+    for nb in SOURCES.glob("*.ipynb"):
+        (sources / nb.name).write_bytes(nb.read_bytes())
+    before = tree(sources)
+    assert main(["release", str(sources), "--out", str(sources)]) == 1
+    assert f"will not write {sources}: it is the input" in capsys.readouterr().err
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "04_comparing_claims.ipynb").write_bytes((ROOT / "notebooks" / "04_comparing_claims.ipynb").read_bytes())
+    lesson_bytes = tree(lessons)
+    assert main(["render", "--case", str(ROOT / "tests/fixtures/cases/river-accord-demo"),
+                 "--notebooks", str(lessons), "--notebook", "04_comparing_claims.ipynb",
+                 "--out", str(lessons)]) == 1
+    assert f"will not write {lessons}: it is the input" in capsys.readouterr().err
+    assert tree(sources) == before and tree(lessons) == lesson_bytes
+
+
+@pytest.mark.parametrize("where", ["submissions", "submissions/alice", "."])
+def test_grade_never_writes_into_the_submissions_or_above_them(blanks, tmp_path, monkeypatch, capsys, where):
+    sub = tmp_path / "submissions"
+    write(sub / "alice" / f"{S1}.ipynb", filled(blanks[S1], solutions(S1)))
+    write(sub / "bob" / f"{S1}.ipynb", filled(blanks[S1], solutions(S1)))
+    before = tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["grade", "submissions", "--exercises", str(SOURCES), "--out", where]) == 2
+    err = capsys.readouterr().err
+    assert f"will not write {where}" in err and "Traceback" not in err
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u0085", "\x0c", "\x1e"])
+def test_fill_offsets_counts_records_as_the_csv_reader_does(tmp_path, char):
+    import re
+    import shutil
+
+    from coursekit.authoring import fill_offsets
+
+    case = Path(shutil.copytree(ROOT / "tests/fixtures/cases/river-accord-demo", tmp_path / "case"))
+    claims = case / "claims.csv"
+    original = claims.read_text(encoding="utf-8")
+    text = re.sub(r"^([^,\n]*,[^,\n]*,[^,\n]*,)\d+,\d+,", r"\1,,", original, flags=re.M)
+    # A summary (not the quote) holding the character, in the first claim.
+    text = text.replace("The author reports that", f"The author{char} reports that", 1)
+    with open(claims, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    assert fill_offsets(case).ok
+    expected = original.replace("The author reports that", f"The author{char} reports that", 1)
+    with open(claims, encoding="utf-8", newline="") as fh:
+        assert fh.read() == expected

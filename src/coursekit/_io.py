@@ -22,7 +22,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["MARKER", "OutputError", "claim_output", "folder_transaction", "write_atomic"]
+__all__ = ["MARKER", "OutputError", "claim_output", "folder_transaction", "keep_or_write", "mark_output",
+           "output_lock", "recover", "write_atomic"]
 
 MARKER = ".coursekit-output"  # in every folder a coursekit command made; --force replaces only these
 
@@ -116,23 +117,20 @@ def claim_output(out: str | Path, *, command: str, inputs: Iterable[str | Path] 
     given = Path(out)
     out = given.resolve()
     what = f"coursekit {command}: will not write {given}"
-    for source in inputs:
-        src = Path(source).resolve()
-        how = _relation(out, src)
-        if how:
-            kind = "the folder" if how == "is" else ("inside" if how == "is inside" else "above")
-            raise OutputError(f"{what}: it {how} {'' if how == 'is' else 'the '}input {src}"
-                              f" ({kind} what this command reads); choose an --out folder outside it, "
-                              f"e.g. {src.parent / (src.name + '-out')}")
-    for start in (Path.cwd(), *(Path(s).resolve() for s in inputs)):
+    instead = f"choose a new folder, e.g. {out.parent / (out.name + '-' + command)}"
+    inputs = [Path(s).resolve() for s in inputs]
+    for start in (Path.cwd(), *inputs):
         root = _repo_root(start)
         if root is not None and (out == root or out in root.parents):
-            raise OutputError(f"{what}: it {'is' if out == root else 'holds'} the repository {root}; "
-                              "choose a new folder, e.g. " + str(root / f"{command}-out"))
+            raise OutputError(f"{what}: it {'is' if out == root else 'holds'} the repository {root}; {instead}")
+    for src in inputs:
+        how = _relation(out, src)
+        if how:
+            raise OutputError(f"{what}: it {how} the input {src} (what this command reads); {instead}")
     if (out / ".git").exists():
-        raise OutputError(f"{what}: it is a git repository; choose a new folder")
+        raise OutputError(f"{what}: it is a git repository; {instead}")
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{what}: it is a file, not a folder; choose a folder")
+        raise OutputError(f"{what}: it is a file, not a folder; {instead}")
     if out.is_dir():
         foreign = _foreign(out, own_names)
         if foreign:
@@ -140,8 +138,8 @@ def claim_output(out: str | Path, *, command: str, inputs: Iterable[str | Path] 
             raise OutputError(f"{what}: it holds files coursekit did not write ({shown}); choose a new or "
                               f"empty folder (coursekit replaces only folders it made, marked by {MARKER})")
         if force is False and any(out.iterdir()):
-            raise OutputError(f"coursekit {command}: {given} exists (written by an earlier run); pass "
-                              "--force to replace it, or choose another folder")
+            raise OutputError(f"coursekit {command}: {given} exists; choose another folder or pass --force "
+                              "to replace it (it was written by an earlier run)")
     return out
 
 

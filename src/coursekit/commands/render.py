@@ -76,6 +76,13 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"coursekit render: not found in {source_dir}: {', '.join(missing)}", file=sys.stderr)
         return 1
+    from .._io import OutputError, claim_output
+
+    try:  # never into or over the lessons, the case, the repository, or a folder it did not write
+        claim_output(args.out, command="render", inputs=[source_dir, folder])
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return render(folder, [source_dir / n for n in names], Path(args.out), args.timeout)
 
 
@@ -84,10 +91,11 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     import nbformat
     from nbconvert import HTMLExporter
 
-    from .._io import write_atomic
+    from .._io import mark_output, write_atomic
     from ..notebooks import execute_notebook, problems_in
 
     out.mkdir(parents=True, exist_ok=True)
+    mark_output(out, "render")
     exporter = HTMLExporter()
     failed = 0
     for path in notebooks:
