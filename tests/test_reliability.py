@@ -316,3 +316,49 @@ def test_fill_offsets_counts_records_as_the_csv_reader_does(tmp_path, char):
     expected = original.replace("The author reports that", f"The author{char} reports that", 1)
     with open(claims, encoding="utf-8", newline="") as fh:
         assert fh.read() == expected
+
+
+# --- hostile files and names ------------------------------------------------------------------
+
+def test_links_in_the_submissions_are_reported_as_skipped_never_followed(blanks, tmp_path, capsys):
+    sub = tmp_path / "submissions"
+    write(sub / "alice.ipynb", filled(blanks[S1], solutions(S1)))
+    os.symlink(SOURCES, sub / "mallory")  # a "student folder" that is the instructor's sources
+    os.symlink("/etc/passwd", sub / "eve.ipynb")
+    (sub / "trudy").mkdir()
+    os.symlink(SOURCES / f"{S1}.ipynb", sub / "trudy" / f"{S1}.ipynb")
+    out = tmp_path / "out"
+    assert main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    for link in ("mallory", "eve.ipynb", f"trudy/{S1}.ipynb"):
+        assert f"{link} (a link; links are not followed)" in printed
+    rows = read_rows(out / "gradebook.csv")
+    assert sorted(rows) == ["alice", "trudy"] and rows["trudy"]["status"] == "failed"
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (out / "feedback").iterdir())
+    assert "root:" not in pages and "mallory" not in pages
+
+
+def test_terminal_escapes_in_names_and_case_text_are_shown_not_sent(tmp_path, capsys):
+    import shutil
+
+    evil = "case\x1b]52;c;SGVsbG8=\x07\x1b[2J"
+    case = Path(shutil.copytree(ROOT / "tests/fixtures/cases/river-accord-demo", tmp_path / evil))
+    claims = case / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(",paraphrase,", ",\x1b[31mparaphrase,", 1),
+                      encoding="utf-8")
+    assert main(["validate", str(case)]) == 1
+    printed = "".join(capsys.readouterr())
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert "\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J" in printed
+
+
+def test_a_flood_of_problems_is_capped_for_spreadsheets(blanks, sets, tmp_path):
+    nb = filled(blanks[S1], solutions(S1))
+    for i in range(3000):
+        nb["cells"].append({"cell_type": "code", "metadata": {"tags": [f"answer:stray{i}"]}, "source": "x = 1",
+                            "execution_count": None, "outputs": []})
+    write(tmp_path / "sub" / "alice.ipynb", nb)
+    grading.grade_class(tmp_path / "sub", sets, tmp_path / "out")
+    row = read_rows(tmp_path / "out" / "gradebook.csv")["alice"]
+    assert len(row["problems"]) <= 32_767
+    assert row["problems"].endswith("more problems not shown (3000 in all)")

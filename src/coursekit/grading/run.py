@@ -71,6 +71,8 @@ class _Progress:
     """A counter on one line of stderr, only when it is a terminal."""
 
     def __init__(self, stream: IO[str] | None, total: int):
+        # The stream itself, not the command line's escaping wrapper: the counter needs "\r".
+        stream = getattr(stream, "terminal", stream)
         self.stream = stream if stream is not None and _isatty(stream) else None
         self.total = total
         self.last = 0.0

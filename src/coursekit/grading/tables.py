@@ -42,8 +42,27 @@ def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
         to_mark = sum(1 for r in student.sets.values() for i in r.items if i.status == "manual")
         rows.append([spreadsheet_text(student.name), *(fmt_points(points.get(c)) for c in columns),
                      "" if student.failed else fmt_points(total_points(student)), fmt_points(report.max_points), str(to_mark),
-                     student.status(ids), spreadsheet_text(" | ".join(student.problem_list(ids)))])
+                     student.status(ids), spreadsheet_text(problems_text(student.problem_list(ids)))])
     return header, rows
+
+
+MAX_CELL = 32_767  # the most characters a spreadsheet cell holds (Excel, LibreOffice)
+
+
+def problems_text(problems: list[str], limit: int = MAX_CELL - 100) -> str:
+    """The problems joined with " | ", as many as fit in one spreadsheet cell, then how many were left.
+
+    >>> problems_text(["a", "b", "c"], limit=8)
+    'a | b | … 1 more problems not shown (3 in all)'
+    """
+    shown, size = [], 0
+    for problem in problems:
+        size += len(problem) + 3
+        if size > limit:
+            return " | ".join([*shown, f"… {len(problems) - len(shown)} more problems not shown "
+                                         f"({len(problems)} in all)"])
+        shown.append(problem)
+    return " | ".join(shown)
 
 
 RESPONSE_COLUMNS = ["student", "set", "question", "kind", "answer", "status", "correct", "points",
