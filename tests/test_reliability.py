@@ -362,3 +362,106 @@ def test_a_flood_of_problems_is_capped_for_spreadsheets(blanks, sets, tmp_path):
     row = read_rows(tmp_path / "out" / "gradebook.csv")["alice"]
     assert len(row["problems"]) <= 32_767
     assert row["problems"].endswith("more problems not shown (3000 in all)")
+
+
+# --- validation: hostile case data --------------------------------------------------------------
+
+FIXTURE = ROOT / "tests/fixtures/cases/river-accord-demo"
+
+
+def case_copy(tmp_path: Path, name: str = "river-accord-demo") -> Path:
+    import shutil
+
+    return Path(shutil.copytree(FIXTURE, tmp_path / name))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(case: Path) -> str:
+    from coursekit.validation import read_case_folder
+
+    return "\n".join(str(p) for p in read_case_folder(case).problems)
+
+
+def test_validation_reports_hostile_values_without_a_traceback(tmp_path, capsys):
+    case = case_copy(tmp_path)
+    edit(case / "claims.csv", ",155,227,", "," + "9" * 5000 + ",227,")
+    assert main(["validate", str(case)]) == 1
+    err = capsys.readouterr().err
+    assert "expected a whole number" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name, old, new, says", [
+    ("claims.csv", "The author reports", "The author\x00 reports", "NUL byte"),
+    ("article.txt", "Zürich", "Zür\x00ich", "NUL byte"),
+    ("case.toml", 'id = "river-accord-demo"', 'id = "river-accord-other"', "the folder is named"),
+    ("timeline.csv", "2029-08,", "0000-08,", "expected an ISO 8601 date"),
+    ("timeline.csv", "2029-08,", "9999-12,", "expected an ISO 8601 date"),
+])
+def test_validation_refuses_what_it_once_accepted(tmp_path, name, old, new, says):
+    case = case_copy(tmp_path)
+    edit(case / name, old, new)
+    assert says in problems_of(case)
+
+
+def test_names_that_differ_only_invisibly_are_reported(tmp_path):
+    case = case_copy(tmp_path)
+    text = (case / "glossary.csv").read_text(encoding="utf-8")
+    term = text.splitlines()[1].split(",")[0]
+    (case / "glossary.csv").write_text(text + f"{term.upper()},a second definition,test\n"
+                                       + f"{term}\u200b,a third,test\n", encoding="utf-8")
+    toml = (case / "case.toml").read_text(encoding="utf-8")
+    first_side = toml.split('name = "', 1)[1].split('"', 1)[0]
+    (case / "case.toml").write_text(toml + f'\n[[sides]]\nname = "{first_side.upper()}"\ncolour = "#000000"\n',
+                                    encoding="utf-8")
+    problems = problems_of(case)
+    assert problems.count("only by case, Unicode form or an invisible character") == 3, problems
+
+
+def test_a_span_may_not_end_inside_a_combining_sequence(tmp_path):
+    case = case_copy(tmp_path)
+    article = (case / "article.txt").read_text(encoding="utf-8")
+    at = article.index("Zürich") + 2  # "Zu" + U+0308 + "rich": split after the u, before its mark
+    (case / "article.txt").write_text(article.replace("Zürich", "Zu\u0308rich"), encoding="utf-8")
+    claims = (case / "claims.csv").read_text(encoding="utf-8")
+    claims = claims.replace("Zürich", "Zu\u0308rich")
+    (case / "claims.csv").write_text(claims, encoding="utf-8")
+    from coursekit.validation import read_case_folder
+
+    raw = read_case_folder(case)
+    assert unicodedata_combining(raw.article[at])
+    edit(case / "claims.csv", ",155,227,", f",{at - 20},{at},")
+    assert "inside a combining sequence" in problems_of(case)
+
+
+def unicodedata_combining(char: str) -> bool:
+    import unicodedata
+
+    return bool(unicodedata.combining(char))
+
+
+@pytest.mark.parametrize("label", ["($10bn vs $30bn)", "$x^{$", "a $\\frac{1}{0}$ b"])
+def test_data_text_is_never_mathtext(tmp_path, label):
+    from coursekit import plots
+    from coursekit.cases import load_case
+
+    case = case_copy(tmp_path)
+    edit(case / "topics.csv", "Summer release quota", label)
+    edit(case / "timeline.csv", "The dry season is expected to begin.", label.replace(",", ""))
+    loaded = load_case(case)
+    for figure in (plots.claims_heatmap(loaded), plots.timeline_figure(loaded)):
+        assert plots.png_bytes(figure).startswith(b"\x89PNG")
+        from matplotlib.text import Text
+
+        drawn = [t._preprocess_math(t.get_text()) for t in figure.findobj(Text) if "\\$" in t.get_text()]
+        assert drawn and all(not math for _, math in drawn)  # shown as written, never as mathtext
+        assert label.replace(",", "") in [text for text, _ in drawn]
+
+
+def test_new_case_refuses_an_id_with_a_trailing_newline(tmp_path, capsys):
+    assert main(["new-case", "abc\n", "--root", str(tmp_path)]) == 1
+    assert not any(tmp_path.iterdir())
