@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from coursekit.late import LateError, LatePolicy, load_policy, read_times
 
-UTC = timezone.utc
+UTC = UTC
 DUE = datetime(2026, 12, 8, 17, 0, tzinfo=UTC)
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit.marking import (WrittenAnswer, WrittenQuestion, collect_marks, read_to_mark,
-                               to_mark_json)
+from coursekit.marking import (
+    WrittenAnswer,
+    WrittenQuestion,
+    collect_marks,
+    read_to_mark,
+    to_mark_json,
+)
 from coursekit.marks import Mark, MarksError, answer_digest, read_marks, write_marks
 
 Q = WrittenQuestion("03_context", "q10", "Weigh the claim.", "Two conditions; a source.", 4,

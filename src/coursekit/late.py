@@ -13,6 +13,7 @@ The policy lives in the exercises folder's ``grading.toml`` (see
 A day late is any part of 24 hours past the due time (after the grace
 period): 1 minute late is 1 day, 24 h 1 min is 2 days.
 
+>>> from datetime import timezone
 >>> policy = LatePolicy(due=datetime(2026, 12, 8, 17, tzinfo=timezone.utc), kind="percent-per-day", percent=10)
 >>> policy.days_late(datetime(2026, 12, 9, 18, tzinfo=timezone.utc))
 2
@@ -29,7 +30,7 @@ import io
 import math
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 __all__ = ["KINDS", "LateError", "LatePolicy", "SubmissionTime", "load_policy", "read_times"]
