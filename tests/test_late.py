@@ -1,4 +1,4 @@
-"""Late work: due date, submission times and policy (coursekit/late.py)."""
+"""Late work: due date, submission times and policy (coursekit/grading/late.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from coursekit.late import LateError, LatePolicy, load_policy, read_times
+from coursekit.grading.late import LateError, LatePolicy, load_policy, read_times
 
 UTC = UTC
 DUE = datetime(2026, 12, 8, 17, 0, tzinfo=UTC)

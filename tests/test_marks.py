@@ -1,17 +1,17 @@
-"""The instructor's marks file and the marking view's logic (coursekit/marks.py, marking.py)."""
+"""The instructor's marks file and the marking view's logic (coursekit/grading/marks.py, marking.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from coursekit.marking import (
+from coursekit.grading.marking import (
     WrittenAnswer,
     WrittenQuestion,
     collect_marks,
     read_to_mark,
     to_mark_json,
 )
-from coursekit.marks import Mark, MarksError, answer_digest, read_marks, write_marks
+from coursekit.grading.marks import Mark, MarksError, answer_digest, read_marks, write_marks
 
 Q = WrittenQuestion("03_context", "q10", "Weigh the claim.", "Two conditions; a source.", 4,
                     [WrittenAnswer("bob", "Bob's answer"), WrittenAnswer("alice", "Alice's answer")])
@@ -79,7 +79,7 @@ def test_to_mark_json_round_trips(tmp_path):
 
 
 def test_marking_view_saves_what_was_typed(tmp_path):
-    from coursekit.marking import MarkingView
+    from coursekit.grading.marking import MarkingView
 
     (tmp_path / "to_mark.json").write_text(to_mark_json([Q]), encoding="utf-8")
     view = MarkingView(tmp_path)

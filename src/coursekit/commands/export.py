@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lms import ExportError, export_grades
+    from ..grading.export import ExportError, export_grades
 
     try:
         report = export_grades(args.results, args.platform, roster=args.roster, out=args.out,

@@ -4,7 +4,7 @@
 question of the run with its prompt, its rubric and each student's answer.
 In JupyterLab, the instructor opens a notebook and runs::
 
-    from coursekit.marking import MarkingView
+    from coursekit.grading import MarkingView
     MarkingView("results")
 
 The view shows one question with its rubric, then each student's answer with
@@ -23,12 +23,15 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .marks import MARKS_FILE, Mark, answer_digest, read_marks, write_marks
+from .marks import MARKS_FILE, Mark, answer_digest, read_marks, write_marks, written_answer
+
+if TYPE_CHECKING:
+    from .results import GradingReport
 
 __all__ = ["TO_MARK_FILE", "MarkingView", "WrittenAnswer", "WrittenQuestion", "collect_marks",
-           "read_to_mark", "to_mark_json"]
+           "read_to_mark", "to_mark_json", "written_questions"]
 
 TO_MARK_FILE = "to_mark.json"
 
@@ -66,6 +69,21 @@ def to_mark_json(questions: list[WrittenQuestion]) -> str:
                          for a in sorted(q.answers, key=lambda a: a.student)]}
             for q in sorted(questions, key=lambda q: (q.set_id, q.qid))]
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def written_questions(report: GradingReport) -> list[WrittenQuestion]:
+    """Every written question of the run with each answer given (marked or not)."""
+    questions = []
+    for ex in report.sets:
+        for q in ex.questions:
+            if q.kind != "text":
+                continue
+            answers = [WrittenAnswer(s.name, written_answer(i.value, i.answer))
+                       for s in report.students if ex.set_id in s.sets
+                       for i in s.sets[ex.set_id].items
+                       if i.question.qid == q.qid and i.status in ("manual", "marked")]
+            questions.append(WrittenQuestion(ex.set_id, q.qid, q.prompt, q.rubric, q.points, answers))
+    return questions
 
 
 def read_to_mark(results: str | Path) -> list[WrittenQuestion]:

@@ -8,7 +8,7 @@ One row per marked answer, human-editable in a spreadsheet::
 ``answer_sha256`` is the digest of the answer the mark was given to.  When a
 student hands in a changed answer, ``coursekit grade`` sees a different
 digest and flags the mark instead of silently keeping it.  The marking view
-(:class:`coursekit.marking.MarkingView`) writes this file; so can a person.
+(:class:`coursekit.grading.MarkingView`) writes this file; so can a person.
 
 >>> answer_digest("Two conditions.") == answer_digest("Two conditions.")
 True
@@ -25,10 +25,15 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._io import write_atomic
+from .._io import write_atomic
 
-__all__ = ["MARK_COLUMNS", "Mark", "MarksError", "answer_digest", "read_marks", "write_marks"]
+if TYPE_CHECKING:
+    from .results import GradingReport
+
+__all__ = ["MARKS_FILE", "MARK_COLUMNS", "Mark", "MarksError", "answer_digest", "apply_marks", "read_marks",
+           "write_marks"]
 
 MARK_COLUMNS = ["set", "question", "student", "mark", "comment", "answer_sha256"]
 MARKS_FILE = "marks.csv"
@@ -121,3 +126,37 @@ def write_marks(path: str | Path, marks: Iterable[Mark]) -> None:
     for m in sorted(marks, key=lambda m: (m.set_id, m.qid, m.student)):
         writer.writerow([m.set_id, m.qid, m.student, _short(m.mark), m.comment, m.answer_sha256])
     write_atomic(path, buffer.getvalue())
+
+
+def written_answer(item_value: object, shown: str) -> str:
+    """The whole text of a written answer (the shown form may be shortened)."""
+    return item_value if isinstance(item_value, str) else shown
+
+
+def apply_marks(report: GradingReport) -> None:
+    """Count the marks of ``OUT/marks.csv`` in the report; flag marks whose answer changed.
+
+    A marked answer becomes status ``marked`` with the mark as its points and
+    the comment beside it.  A mark given to a different answer (the student
+    handed in again) is not used: the answer stays to be marked, and the
+    student's problems say so.  Problems of the file itself become notices.
+    """
+    limits = {(ex.set_id, q.qid): q.points for ex in report.sets for q in ex.questions if q.kind == "text"}
+    try:
+        marks, problems = read_marks(report.out / MARKS_FILE, limits)
+    except MarksError as exc:
+        report.notices.append(f"marks not counted: {exc}")
+        return
+    report.notices += [f"marks.csv: {p}" if not p.startswith(MARKS_FILE) else p for p in problems]
+    for student in report.students:
+        for set_id, result in student.sets.items():
+            for item in result.items:
+                mark = marks.get((student.name, set_id, item.question.qid))
+                if mark is None or item.status != "manual":
+                    continue
+                text = written_answer(item.value, item.answer)
+                if mark.answer_sha256 and mark.answer_sha256 != answer_digest(text):
+                    result.notes.append(f"{item.question.qid}: the answer changed after it was marked "
+                                        f"(the mark {_short(mark.mark)} is not used); mark it again")
+                    continue
+                item.status, item.points, item.comment = "marked", mark.mark, mark.comment

@@ -32,8 +32,14 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["KINDS", "LateError", "LatePolicy", "SubmissionTime", "load_policy", "read_times"]
+from .export import normalise_name
+
+if TYPE_CHECKING:
+    from .results import GradingReport
+
+__all__ = ["KINDS", "LateError", "LatePolicy", "apply_late", "load_policy", "read_times"]
 
 KINDS = ("none", "zero", "percent-per-day")
 CONFIG_NAME = "grading.toml"
@@ -146,16 +152,8 @@ def load_policy(exercises: str | Path) -> LatePolicy | None:
                       times=(path.parent / times) if times else None)
 
 
-@dataclass(frozen=True)
-class SubmissionTime:
-    when: datetime
-    source: str  # "file" (the times file) or "mtime" (the notebook's modification time)
-
-
 def read_times(path: Path) -> tuple[dict[str, datetime], list[str]]:
     """``student,submitted`` rows: the times by student name (case-folded), and the problems."""
-    from .lms import normalise_name
-
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -181,3 +179,45 @@ def read_times(path: Path) -> tuple[dict[str, datetime], list[str]]:
             continue
         times[normalise_name(name)] = when
     return times, problems
+
+
+def apply_late(report: GradingReport, paths: dict[str, list[Path]]) -> None:
+    """Work out each student's lateness and penalty under ``report.late``.
+
+    The times come from the policy's ``times`` file; without one, from the
+    newest modification time of the student's notebooks, with a notice that
+    those are unreliable.  A student missing from the times file is not
+    checked (and named in a notice), never guessed late.
+    """
+    policy = report.late
+    if policy is None:
+        return
+    times: dict[str, datetime] | None = None
+    if policy.times is not None:
+        times, problems = read_times(policy.times)
+        report.notices += problems
+    else:
+        report.notices.append("late work: submission times are the notebook files' modification "
+                              "times, which copying or unzipping changes; give [late] times in "
+                              "grading.toml for reliable ones")
+    unknown = []
+    for student in report.students:
+        if student.failed:
+            continue
+        if times is not None:
+            when = times.get(normalise_name(student.name))
+            if when is None:
+                unknown.append(student.name)
+                continue
+        else:
+            stamps = [p.stat().st_mtime for p in paths.get(student.name, []) if p.exists()]
+            if not stamps:
+                continue
+            when = datetime.fromtimestamp(max(stamps)).astimezone()
+        student.late_days = policy.days_late(when)
+        before = sum(r.points for r in student.sets.values())
+        student.penalty = round(before * (1.0 - policy.factor(student.late_days)), 4)
+    if unknown:
+        shown = ", ".join(unknown[:20]) + (", …" if len(unknown) > 20 else "")
+        report.notices.append(f"late work: no submission time in {policy.times.name if policy.times else ''} "
+                              f"for {len(unknown)} student(s), not checked: {shown}")

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._io import write_atomic
+from .._io import write_atomic
 
 __all__ = [
     "PLATFORMS",

@@ -1,4 +1,4 @@
-"""Grades into Canvas, Moodle or a plain CSV (coursekit/lms.py)."""
+"""Grades into Canvas, Moodle or a plain CSV (coursekit/grading/export.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.lms import ExportError, export_grades, match_students, read_roster
+from coursekit.grading.export import ExportError, export_grades, match_students, read_roster
 
 GRADEBOOK = (
     "student,01_attribution:q1,01_attribution:q2,02_stances:q1,total,max,to_mark,status,problems\n"
