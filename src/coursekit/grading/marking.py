@@ -189,9 +189,10 @@ class MarkingView:
                            f"{answer}</blockquote>")
             mark = w.Text(value="" if old is None else f"{old.mark:g}",
                           description=f"Mark for {a.student}", placeholder=f"0 to {q.points:g}",
+                          continuous_update=False,  # synced when the field is left: no echo racing the typing
                           style={"description_width": "initial"})
             comment = w.Textarea(value="" if old is None else old.comment,
-                                 description=f"Comment for {a.student}",
+                                 description=f"Comment for {a.student}", continuous_update=False,
                                  style={"description_width": "initial"},
                                  layout=w.Layout(width="100%"))
             self._fields[a.student] = (mark, comment)
