@@ -49,7 +49,7 @@ def listed_ids(explorer: ClaimExplorer) -> list[str]:
 def test_explorer_starts_with_every_claim(case):
     explorer = ClaimExplorer(case)
     assert listed_ids(explorer) == list(case.claims["claim_id"])
-    assert explorer.count.value.endswith(">31 of 31 claims</span>")
+    assert explorer.count.value.endswith(f">{len(case.claims)} of {len(case.claims)} claims</span>")
     first = case.claims.iloc[0]
     assert explorer.claim.value == first["claim_id"]
     assert "<mark" in explorer.detail.value
@@ -65,7 +65,7 @@ def test_choosing_a_side_lists_only_its_claims_and_narrows_actors(case):
     russian = case.claims[case.claims["side"] == "Russia"]
     assert listed_ids(explorer) == list(russian["claim_id"])
     assert {case.claim(cid)["actor_name"] for cid in listed_ids(explorer)} == {"Sergey Lavrov"}
-    assert explorer.count.value.endswith(f">{len(russian)} of 31 claims</span>")
+    assert explorer.count.value.endswith(f">{len(russian)} of {len(case.claims)} claims</span>")
     # Only Russian actors that have claims remain (the Russian Federation has none).
     assert [v for _, v in explorer.actor.options] == ["", "lavrov"]
     assert all(label.split(" — ")[0].endswith("Sergey Lavrov") for label, _ in explorer.claim.options)
@@ -122,7 +122,7 @@ def test_filters_that_match_nothing_say_so(case):
     explorer.topic.value = "outlook"
     assert explorer.claim.options == ()
     assert explorer.claim.value is None
-    assert explorer.count.value.endswith(">0 of 31 claims</span>")
+    assert explorer.count.value.endswith(f">0 of {len(case.claims)} claims</span>")
     assert "No claims match these filters" in explorer.detail.value
     explorer.topic.value = ""
     assert explorer.claim.value == "lavrov-no-change"
@@ -342,6 +342,8 @@ def test_feedback_is_deterministic():
 
 def test_reprs_are_short_and_deterministic(case):
     explorer = ClaimExplorer(case, side="Russia")
-    assert repr(explorer) == "<ClaimExplorer 'nato-russia-2013': 16 of 31 claims shown, claim='lavrov-no-change'>"
+    russian = int((case.claims["side"] == "Russia").sum())
+    assert repr(explorer) == (f"<ClaimExplorer 'nato-russia-2013': {russian} of {len(case.claims)} claims shown, "
+                              "claim='lavrov-no-change'>")
     assert repr(StanceComparer(case, topic="arms_cuts")) == "<StanceComparer 'nato-russia-2013': topic='arms_cuts'>"
     assert repr(SelfCheck("?", ["a", "b"], "a", "")) == "<SelfCheck: 2 options, chosen=None>"
