@@ -91,7 +91,7 @@ def test_validate_a_broken_copy_from_a_shell(case_copy):
     result = run("validate", str(case_copy.path))
     assert result.returncode == 1
     assert result.stdout == ""
-    assert "claims.csv:13: column 'start': is 'x'; expected a whole number" in result.stderr
+    assert "claims.csv:12: column 'start': is 'x'; expected a whole number" in result.stderr
     assert "Traceback" not in result.stderr
 
 

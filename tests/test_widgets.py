@@ -173,10 +173,17 @@ def test_columns_follow_side_order_and_colours(case):
         assert f"</span>{side} <span" in col
 
 
-def test_agreement_line_when_sides_disagree(case):
+def on_dialogue(case, claim_id: str, stance: str):
+    """The case with one claim moved to the dialogue topic with the given stance."""
     claims = case.claims.copy()
-    claims.loc[claims["claim_id"] == "meeting-18feb", "stance"] = "oppose"
-    changed = dataclasses.replace(case, claims=claims)
+    row = claims["claim_id"] == claim_id
+    claims.loc[row, ["topic_id", "topic_label", "stance"]] = ["dialogue", case.topic_label("dialogue"), stance]
+    return dataclasses.replace(case, claims=claims)
+
+
+def test_agreement_line_when_sides_disagree(case):
+    # In the real case NATO makes no claim on dialogue; give it an opposing one.
+    changed = on_dialogue(case, "rasmussen-implement", "oppose")
     assert side_stances(changed, "dialogue") == {
         "NATO": "oppose", "Russia": "support", "NATO-Russia Council": "support", "Analyst": "none"}
     assert agreement_line(changed, "dialogue") == (
@@ -187,8 +194,12 @@ def test_agreement_line_when_sides_disagree(case):
 
 
 def test_neutral_claims_are_not_agreement(case):
-    # NATO's only claim on dialogue is neutral: it is not counted among those who agree.
+    # The real case: NATO makes no claim on dialogue.
     line = agreement_line(case, "dialogue")
+    assert line.startswith("Russia supports, NATO-Russia Council supports: the sides that take a position agree")
+    assert line.endswith("NATO and Analyst make no claim on it.")
+    # Give NATO a neutral claim there: it is not counted among those who agree.
+    line = agreement_line(on_dialogue(case, "rasmussen-implement", "neutral"), "dialogue")
     assert line.startswith("Russia supports, NATO-Russia Council supports: the sides that take a position agree")
     assert "NATO makes only neutral claims." in line
     claims = case.claims.copy()
