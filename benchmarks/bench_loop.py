@@ -91,8 +91,8 @@ def _cli(*args: str) -> tuple[float, float]:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
-    from coursekit.grading.marks import Mark, write_marks
     from coursekit.grading.marking import read_to_mark
+    from coursekit.grading.marks import Mark, write_marks
 
     students, runs = (200, 2) if quick else (1000, 5)
     load_before = os.getloadavg()
