@@ -465,3 +465,15 @@ def test_data_text_is_never_mathtext(tmp_path, label):
 def test_new_case_refuses_an_id_with_a_trailing_newline(tmp_path, capsys):
     assert main(["new-case", "abc\n", "--root", str(tmp_path)]) == 1
     assert not any(tmp_path.iterdir())
+
+
+def test_a_regrade_keeps_the_instructors_marks_and_exports(blanks, sets, tmp_path):
+    sub = small_class(tmp_path, blanks, solutions(S1), n=2)
+    out = tmp_path / "results"
+    grading.grade_class(sub, sets, out)
+    marks = "set,question,student,mark,comment,answer_sha256\n"
+    (out / "marks.csv").write_text(marks, encoding="utf-8")
+    (out / "export-canvas.csv").write_text("an export", encoding="utf-8")
+    grading.grade_class(sub, sets, out)
+    assert (out / "marks.csv").read_text(encoding="utf-8") == marks
+    assert (out / "export-canvas.csv").read_text(encoding="utf-8") == "an export"

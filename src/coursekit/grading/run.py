@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from .._io import OutputError, claim_output, folder_transaction, keep_or_write
+from .._io import MARKER, OutputError, claim_output, folder_transaction, keep_or_write
 from ..quiz import ExerciseSet
 from .feedback import feedback_html
+from .late import LateError, apply_late, load_policy
+from .marking import TO_MARK_FILE, to_mark_json, written_questions
+from .marks import MARKS_FILE, apply_marks
 from .results import GradingError, GradingReport
+from .saved import SAVED_FILE, dump_students, load_students
 from .scoring import Checker, grade_student, load_exercise_sets
 from .submissions import find_submissions
 from .tables import (
@@ -25,20 +30,28 @@ from .tables import (
     response_rows,
 )
 
-__all__ = ["OWN_NAMES", "feedback_file_name", "grade_class", "result_files", "write_result_set",
-           "write_results"]
+__all__ = ["OWN_NAMES", "feedback_file_name", "grade_class", "result_files",
+           "write_result_set", "write_results"]
 
 # What the grader writes into --out (before the marker file existed, these named its folders).
-OWN_NAMES = ("gradebook.csv", "responses.csv", "item_analysis.csv", "item_analysis.png", "feedback")
+OWN_NAMES = ("gradebook.csv", "responses.csv", "item_analysis.csv", "item_analysis.png", "feedback",
+             TO_MARK_FILE, SAVED_FILE, MARKS_FILE)
+
 
 
 def grade_class(submissions: str | Path, exercises: str | Path | list[ExerciseSet], out: str | Path,
-                set_id: str | None = None, progress: IO[str] | None = None) -> GradingReport:
+                set_id: str | None = None, progress: IO[str] | None = None,
+                student: str | None = None, late_config: str | Path | None = None) -> GradingReport:
     """Grade every submission and write the results into ``out``; see the module docstring.
 
     ``exercises`` is a folder of instructor sources, or sets already loaded
-    (so a caller grading many classes loads the keys once).  Raises
-    :class:`GradingError` only for usage errors, before anything is written.
+    (so a caller grading many classes loads the keys once).  With
+    ``student``, only that student's notebooks are read again; the others
+    come from the last run's ``results.json``.  The late-work policy is the
+    ``[late]`` table of ``grading.toml`` in the exercises folder (or
+    ``late_config``).  Marks in ``OUT/marks.csv`` are counted every run.
+    Raises :class:`GradingError` only for usage errors, before anything is
+    written.
     """
     started = time.perf_counter()
     root, out = Path(submissions), Path(out)
@@ -48,21 +61,38 @@ def grade_class(submissions: str | Path, exercises: str | Path | list[ExerciseSe
     by_id = {ex.set_id: ex for ex in sets}
     if set_id is not None and set_id not in by_id:
         raise GradingError(f"--set {set_id!r} is not an exercise set; the sets are: {', '.join(by_id)}")
+    config = late_config if late_config is not None else (None if isinstance(exercises, list) else exercises)
+    try:
+        policy = load_policy(config) if config is not None else None
+    except LateError as exc:
+        raise GradingError(str(exc)) from None
     found, skipped, _ = find_submissions(root, out)
+    if student is not None:
+        if student not in found:
+            raise GradingError(f"{root}: no notebook for the student {student!r} (the students are "
+                               "named after their files or folders)")
+        found = {student: found[student]}
+        earlier = [s for s in load_students(out, sets) if s.name != student]
+    else:
+        earlier = []
     if not found:
         raise GradingError(f"{root}: no notebooks (.ipynb) found")
     checker = Checker()
-    students = []
+    students = list(earlier)
     bar = _Progress(progress, len(found))
     for n, name in enumerate(sorted(found, key=lambda s: (s.casefold(), s)), 1):
         students.append(grade_student(name, found[name], by_id, set_id, checker, root))
         bar.update(n)
     bar.close()
+    students.sort(key=lambda s: (s.name.casefold(), s.name))
     # The run's sets: those any student submitted (or --set), in the sources' order.
     seen = {k for s in students for k in s.sets} | {set_id}
     run_sets = [ex for ex in sets if ex.set_id in seen] or sets
-    report = GradingReport(students, run_sets, skipped, out)
-    write_results(report, inputs)
+    report = GradingReport(students, run_sets, skipped, out, late=policy)
+    scored = dump_students(students, sets)  # before marks and penalties, which each run applies anew
+    apply_marks(report)
+    apply_late(report, found)
+    write_results(report, scored, inputs)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -116,7 +146,7 @@ def feedback_file_name(student: str) -> str:
     return f"{os.fsencode(student)[:200].decode('utf-8', 'ignore')}-{digest}.html"
 
 
-def result_files(report: GradingReport) -> dict[str, bytes]:
+def result_files(report: GradingReport, scored: str | None = None) -> dict[str, bytes]:
     """Every file of a run's result set, by its path inside ``--out``; the gradebook last."""
     from ..plots import item_figure  # matplotlib only when results are written
 
@@ -126,6 +156,10 @@ def result_files(report: GradingReport) -> dict[str, bytes]:
     files["responses.csv"] = csv_bytes(RESPONSE_COLUMNS, response_rows(report))
     files["item_analysis.csv"] = csv_bytes(ITEM_COLUMNS, item_rows(stats))
     files["item_analysis.png"] = item_figure(stats)
+    # JSON: a lone surrogate in an answer becomes its \uXXXX escape, which reads back the same.
+    files[TO_MARK_FILE] = to_mark_json(written_questions(report)).encode("utf-8", "backslashreplace")
+    if scored is not None:
+        files[SAVED_FILE] = scored.encode("utf-8", "backslashreplace")
     header, rows = gradebook_rows(report)
     files["gradebook.csv"] = csv_bytes(header, rows)
     return files
@@ -144,11 +178,24 @@ def write_result_set(out: str | Path, files: dict[str, bytes], inputs: Iterable[
     with folder_transaction(out, command=command, inputs=inputs, own_names=OWN_NAMES) as new:
         for relative, data in files.items():
             keep_or_write(out / relative, new / relative, data)
+        # Last, just before the swap: what the run does not write moves into the new results as it
+        # is, hard-linked (the instructor's marks.csv, an export, notes of one's own).
+        made = {relative.split("/", 1)[0] for relative in files} | {MARKER}
+        for entry in sorted(out.iterdir()) if out.is_dir() else []:
+            if entry.name not in made:
+                _carry(entry, new / entry.name)
 
 
-def write_results(report: GradingReport, inputs: Iterable[str | Path] = ()) -> None:
-    """Write the report's result set into ``report.out``, atomically as a whole."""
+def _carry(source: Path, target: Path) -> None:
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+    else:
+        os.link(source, target, follow_symlinks=False)
+
+def write_results(report: GradingReport, scored: str | None = None,
+                  inputs: Iterable[str | Path] = ()) -> None:
+    """Write the report's result set into ``report.out``, atomically as a whole (marks.csv kept)."""
     try:
-        write_result_set(report.out, result_files(report), inputs)
+        write_result_set(report.out, result_files(report, scored), inputs)
     except OutputError as exc:
         raise GradingError(str(exc)) from None
