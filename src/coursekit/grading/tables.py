@@ -56,8 +56,8 @@ MAX_CELL = 32_767  # the most characters a spreadsheet cell holds (Excel, LibreO
 def problems_text(problems: list[str], limit: int = MAX_CELL - 100) -> str:
     """The problems joined with " | ", as many as fit in one spreadsheet cell, then how many were left.
 
-    >>> problems_text(["a", "b", "c"], limit=8)
-    'a | b | … 1 more problems not shown (3 in all)'
+    >>> problems_text(["one", "two", "three"], limit=14)
+    'one | two | … 1 more problems not shown (3 in all)'
     """
     shown, size = [], 0
     for problem in problems:
