@@ -77,6 +77,7 @@ def normalise(nb: Any) -> Any:
         if cell.source.strip():
             count += 1
             cell.execution_count = count
+            cell.outputs = _coalesce_streams(cell.get("outputs", []))
             for k, out in enumerate(cell.get("outputs", [])):
                 if "execution_count" in out:
                     out["execution_count"] = count
@@ -90,6 +91,19 @@ def normalise(nb: Any) -> Any:
             cell.execution_count = None
             cell.outputs = []
     return nb
+
+
+def _coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive writes to the same stream: where the kernel split them depends on timing."""
+    joined: list[Any] = []
+    for out in outputs:
+        prev = joined[-1] if joined else None
+        if (prev is not None and out.get("output_type") == "stream" == prev.get("output_type")
+                and out.get("name") == prev.get("name")):
+            prev["text"] = prev["text"] + out["text"]
+        else:
+            joined.append(out)
+    return joined
 
 
 def problems_in(nb: Any, name: str) -> list[str]:
