@@ -168,6 +168,8 @@ def test_render_refuses_to_write_into_its_notebooks_folder(tmp_path, capsys):
 
 def test_the_parameter_is_the_id_or_a_path_relative_to_the_output(tmp_path):
     assert case_parameter(NATO_ID, REPO_ROOT / "x", tmp_path) == NATO_ID
+    nato_folder = REPO_ROOT / "data" / "cases" / NATO_ID  # a kit case given as a folder: its id
+    assert case_parameter(str(nato_folder), nato_folder, tmp_path / "out") == NATO_ID
     (tmp_path / "cases" / "my-case").mkdir(parents=True)
     assert case_parameter(str(tmp_path / "cases/my-case"), tmp_path / "cases/my-case",
                           tmp_path / "rendered/my-case") == "../../cases/my-case"

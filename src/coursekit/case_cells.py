@@ -196,7 +196,8 @@ def adapt(nb: Any, case_id: str, commentary: dict[str, str]) -> Any:
 def case_parameter(given: str, folder: Path, out: Path) -> str:
     """What an instructor would write for ``CASE`` in a notebook saved in ``out``.
 
-    A bundled case's id stays the id; a folder becomes a path relative to
+    A bundled case's id stays the id, and so does the folder of a bundled
+    case (``data/cases/<id>``); any other folder becomes a path relative to
     ``out`` (with ``/``), so the rendered notebook runs where it is saved and
     shows no machine-specific path.
 
@@ -207,10 +208,20 @@ def case_parameter(given: str, folder: Path, out: Path) -> str:
     """
     if "/" not in given and "\\" not in given and not Path(given).is_dir():
         return given
+    if _is_bundled(Path(folder)):
+        return Path(folder).name  # a kit case given by its folder: its id is what works everywhere
     try:
         return Path(os.path.relpath(Path(folder).resolve(), Path(out).resolve())).as_posix()
     except ValueError:  # another drive on Windows: no relative path exists
         return Path(given).as_posix()
+
+
+def _is_bundled(folder: Path) -> bool:
+    from .cases import available_cases, bundled_case_path
+
+    if folder.name not in available_cases():
+        return False
+    return bundled_case_path(folder.name).resolve() == folder.resolve()
 
 
 def set_case_parameter(nb: Any, value: str) -> None:
