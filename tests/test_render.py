@@ -141,7 +141,7 @@ def test_commentary_sections_are_read_by_anchor_and_mistakes_named(tmp_path):
         "merge the two into one.",
         f"{path}:18: the section for anchor 'comparing-matrix' is empty; write the commentary under "
         "the heading, or remove it.",
-        f"{path}:20: no lesson being rendered has the anchor 'nowhere'; rename the heading to one of: "
+        f"{path}:20: no lesson has the anchor 'nowhere'; rename the heading to one of: "
         "comparing-intro, comparing-matrix.",
     ]
     assert read_commentary(tmp_path / "no-such-case").sections == {}
@@ -156,6 +156,25 @@ def test_render_refuses_a_commentary_with_an_unknown_anchor(tmp_path, capsys):
     assert rc == 1
     assert "commentary.md:" in err and "'comparing-covrage'" in err and "comparing-coverage" in err
     assert "not rendered: fix the problems above" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_commentary_may_hold_sections_for_a_lesson_not_rendered_this_time():
+    from coursekit.commands.render import known_anchors
+
+    explore_only = known_anchors([REPO_ROOT / "notebooks" / "explore_a_case.ipynb"])
+    assert explore_only[0] == "explore-intro" and "comparing-coverage" in explore_only
+    assert read_commentary(SPEECH, explore_only).problems == []
+
+
+def test_render_refuses_a_lesson_about_another_case(tmp_path, capsys):
+    rc = main(["render", "--case", str(SPEECH), "--out", str(tmp_path / "out"), "--no-exercises",
+               "--notebook", "02_nato_position.ipynb"])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert ("02_nato_position.ipynb is a lesson about one case (nato-russia-2013), not about "
+            "harbour-speech-demo; lessons that render for any case: 04_comparing_claims.ipynb, "
+            "explore_a_case.ipynb") in err
     assert not (tmp_path / "out").exists()
 
 

@@ -147,7 +147,7 @@ def read_commentary(case_folder: Path, known_anchors: Iterable[str] | None = Non
             continue
         if known is not None and name not in known:
             result.problems.append(
-                f"{path}:{result.lines[name]}: no lesson being rendered has the anchor '{name}'; "
+                f"{path}:{result.lines[name]}: no lesson has the anchor '{name}'; "
                 f"rename the heading to one of: {', '.join(known) or '(none)'}.")
             continue
         result.sections[name] = content

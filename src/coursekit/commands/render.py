@@ -111,6 +111,22 @@ def run(args: argparse.Namespace) -> int:
                   case_arg=args.case, exercises=exercises, case=load_case(folder))
 
 
+def known_anchors(notebooks: Sequence[Path]) -> list[str]:
+    """The anchors of the lessons given and of every generic lesson beside them.
+
+    A case's commentary may hold sections for every generic lesson, rendered
+    this time or not; a section no lesson has is a mistake.
+    """
+    import nbformat
+
+    from ..case_cells import anchors_in
+
+    paths = list(notebooks) + [d / g for d in dict.fromkeys(p.parent for p in notebooks)
+                               for g in GENERIC_NOTEBOOKS if (d / g).is_file()]
+    return list(dict.fromkeys(a for p in dict.fromkeys(paths)
+                              for a in anchors_in(nbformat.read(p, as_version=4))))
+
+
 def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 300, *,
            case_arg: str | None = None, exercises: Sequence[Path] = (), case: Any = None) -> int:
     """Execute each lesson for the case (its cells only, its commentary); write .ipynb and .html.
@@ -126,8 +142,8 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     from ..authoring import write_text_atomic
     from ..case_cells import (
         adapt,
-        anchors_in,
         case_parameter,
+        cell_cases,
         exercise_set_fits,
         read_commentary,
         set_case_parameter,
@@ -138,7 +154,17 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     case = case if case is not None else load_case(case_folder)
     case_arg = case_arg or str(case_folder)
     sources = {path: nbformat.read(path, as_version=4) for path in notebooks}
-    commentary = read_commentary(case_folder, [a for nb in sources.values() for a in anchors_in(nb)])
+    bound = {path.name: sorted(set().union(*map(cell_cases, nb.cells))) for path, nb in sources.items()
+             if path.name not in GENERIC_NOTEBOOKS}
+    bound = {name: ids for name, ids in bound.items() if case.id not in ids}
+    if bound:
+        for name, ids in bound.items():
+            what = f"a lesson about one case ({', '.join(ids)})" if ids else "not a generic lesson"
+            print(f"{name} is {what}, not about {case.id}; lessons that render for any case: "
+                  f"{', '.join(GENERIC_NOTEBOOKS)} (docs/authoring-a-case.md says why).", file=sys.stderr)
+        print("not rendered: leave those lessons out.", file=sys.stderr)
+        return 1
+    commentary = read_commentary(case_folder, known_anchors(notebooks))
     if commentary.problems:
         for problem in commentary.problems:
             print(problem, file=sys.stderr)
