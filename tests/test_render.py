@@ -250,8 +250,8 @@ def test_the_speech_renders_without_kernel_noise(speech):
     for name in ("01_attribution", "02_stances_and_conditions", "03_context_and_analysis"):
         assert re.search(rf"skipped exercise set {name}\.ipynb: its key_from rules need data this "
                          r"case does not have: question 'q1': ", printed), printed
-    assert "exercise sets: 0 rendered into out/exercises, 3 skipped (of 3)" in printed
-    assert not (root / "out" / "exercises").exists()
+    assert "exercise sets: 0 rendered into out/instructor-exercises, 3 skipped (of 3)" in printed
+    assert not (root / "out" / "instructor-exercises").exists()
 
 
 def test_the_speech_lessons_hold_nothing_of_the_nato_case(speech):
@@ -306,7 +306,8 @@ def test_the_nato_case_still_renders_to_the_committed_lesson_and_its_exercises(n
     rendered = nbformat.read(out / "04_comparing_claims.ipynb", as_version=4)
     assert _comparable(rendered) == _comparable(committed)
     assert "exercise sets: 1 rendered" in printed
-    ex = nbformat.read(out / "exercises" / "01_attribution.ipynb", as_version=4)
+    assert "instructor-exercises holds instructor copies WITH SOLUTIONS: do not give it to students" in printed
+    ex = nbformat.read(out / "instructor-exercises" / "01_attribution.ipynb", as_version=4)
     assert problems_in(ex, "01_attribution.ipynb") == []
     param = next(c for c in ex.cells if "parameters" in c.metadata.get("tags", []))
     assert param.source.startswith(f'CASE = "{NATO_ID}"')

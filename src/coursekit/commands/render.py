@@ -14,6 +14,10 @@ from typing import Any
 # paragraph (and 05 on what happened after it) and are not rendered.
 GENERIC_NOTEBOOKS: tuple[str, ...] = ("04_comparing_claims.ipynb", "explore_a_case.ipynb")
 
+# Rendered exercise sets are instructor sources (solutions included): a name
+# that says so, apart from the lessons that students may be shown.
+EXERCISES_OUT = "instructor-exercises"
+
 HELP = "run the case-generic notebooks on a case and write them as HTML"
 DESCRIPTION = f"""\
 Validate a case, then execute each case-generic lesson
@@ -23,8 +27,9 @@ another case are left out; the case's commentary.md (one section per
 anchor, see docs/authoring-a-case.md) is put in their place. CASE in the
 written notebooks is the case id, or the case folder relative to DIR.
 
-Exercise sets (exercises/*.ipynb) are rendered into DIR/exercises when
-their keys follow the case (key_from rules the case's data answers); the
+Exercise sets (exercises/*.ipynb) are rendered into DIR/instructor-exercises
+(instructor copies, with solutions: make student copies with coursekit
+release) when their keys follow the case (key_from rules the case's data answers); the
 others are listed as skipped, each with the reason.
 
 An invalid case or commentary is not rendered: its problems are listed
@@ -103,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
     out = Path(args.out)
     inputs = {source_dir.resolve(), folder} | ({exercise_dir.resolve()} if exercise_dir else set())
-    if out.resolve() in inputs or (out / "exercises").resolve() in inputs:
+    if out.resolve() in inputs or (out / EXERCISES_OUT).resolve() in inputs:
         print(f"coursekit render: --out {out} is one of the input folders; choose another "
               "folder (rendering never overwrites its inputs).", file=sys.stderr)
         return 1
@@ -134,7 +139,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     ``case_arg`` is what the instructor typed for the case (an id or a
     folder); the written notebooks' ``CASE`` follows it.  Exercise sets that
     fit the case (see :func:`coursekit.case_cells.exercise_set_fits`) are
-    executed into ``out/exercises``; the others are reported as skipped.
+    executed into ``out/instructor-exercises``; the others are reported as skipped.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -210,7 +215,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
             skipped += 1
             print(f"skipped exercise set {path.name}: {reason}.")
             continue
-        target = out / "exercises" / path.name
+        target = out / EXERCISES_OUT / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         nb = adapt(nbformat.read(path, as_version=4), case.id, {})
         set_case_parameter(nb, case_parameter(case_arg, case_folder, target.parent))
@@ -222,7 +227,10 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
         else:
             target.unlink(missing_ok=True)
     if exercises:
-        print(f"exercise sets: {ex_done} rendered into {out / 'exercises'}, {skipped} skipped "
+        print(f"exercise sets: {ex_done} rendered into {out / EXERCISES_OUT}, {skipped} skipped "
               f"(of {len(exercises)})")
+    if ex_done:
+        print(f"{out / EXERCISES_OUT} holds instructor copies WITH SOLUTIONS: do not give it to students; "
+              f"make their copies with: coursekit release {out / EXERCISES_OUT} --out DIR")
     failed = (len(notebooks) - done) + (len(exercises) - skipped - ex_done)
     return 1 if failed else 0
