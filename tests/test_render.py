@@ -56,10 +56,9 @@ def speech(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def nato(tmp_path_factory):
-    """The NATO case by its id: lesson 04 and one exercise set."""
+    """The NATO case by its id: lesson 04."""
     out = tmp_path_factory.mktemp("nato") / "out"
-    rc, printed = run_render(NATO_ID, out, "--notebook", "04_comparing_claims.ipynb",
-                             "--exercise", "01_attribution.ipynb")
+    rc, printed = run_render(NATO_ID, out, "--notebook", "04_comparing_claims.ipynb", "--no-exercises")
     return rc, printed, out
 
 
@@ -205,14 +204,15 @@ def _renamed_nato(tmp_path: Path) -> Path:
     return folder
 
 
-def _key_from_only(tmp_path: Path) -> Path:
-    """Exercise set 01 without the questions that have no key_from rule (q1-q7 stay)."""
+def _key_from_only(tmp_path: Path, keep=("q1", "q2", "q3", "q4", "q5", "q6", "q7")) -> Path:
+    """Exercise set 01 with only questions whose keys come from key_from rules (q1-q7)."""
     nb = nbformat.read(REPO_ROOT / "exercises" / "01_attribution.ipynb", as_version=4)
     def qid(cell):
         return next((t.split(":", 1)[1] for t in cell.metadata.get("tags", [])
                      if re.match(r"(question|spec|answer|check):", t)), None)
-    nb.cells = [c for c in nb.cells if qid(c) in (None, "q1", "q2", "q3", "q4", "q5", "q6", "q7")]
-    path = tmp_path / "keyed.ipynb"
+    nb.cells = [c for c in nb.cells if qid(c) in (None, *keep)]
+    path = tmp_path / "keyed" / "01_attribution.ipynb"  # its set-up cell loads itself by this name
+    path.parent.mkdir(exist_ok=True)
     nbformat.write(nb, path)
     return path
 
@@ -298,18 +298,28 @@ def _comparable(nb):
     return cells
 
 
-def test_the_nato_case_still_renders_to_the_committed_lesson_and_its_exercises(nato):
+def test_the_nato_case_still_renders_to_the_committed_lesson(nato):
     rc, printed, out = nato
     assert rc == 0, printed
     assert "IPKernelApp" not in printed and "WARNING" not in printed
     committed = nbformat.read(REPO_ROOT / "notebooks" / "04_comparing_claims.ipynb", as_version=4)
     rendered = nbformat.read(out / "04_comparing_claims.ipynb", as_version=4)
     assert _comparable(rendered) == _comparable(committed)
+
+
+def test_an_exercise_set_that_fits_another_case_is_rendered_for_it(tmp_path, capsys):
+    from coursekit.commands.render import render
+
+    keyed = _key_from_only(tmp_path, keep=("q1", "q2", "q3"))
+    copy = _renamed_nato(tmp_path)
+    out = tmp_path / "out"
+    assert render(copy, [], out, case_arg=str(copy), exercises=[keyed]) == 0
+    printed = capsys.readouterr().out
     assert "exercise sets: 1 rendered" in printed
     assert "instructor-exercises holds instructor copies WITH SOLUTIONS: do not give it to students" in printed
-    ex = nbformat.read(out / "instructor-exercises" / "01_attribution.ipynb", as_version=4)
-    assert problems_in(ex, "01_attribution.ipynb") == []
+    ex = nbformat.read(out / "instructor-exercises" / keyed.name, as_version=4)
+    assert problems_in(ex, keyed.name) == []
     param = next(c for c in ex.cells if "parameters" in c.metadata.get("tags", []))
-    assert param.source.startswith(f'CASE = "{NATO_ID}"')
-    assert all(c.get("execution_count") for c in ex.cells if c.cell_type == "code" and c.source.strip())
-    assert not any(o.get("output_type") == "error" for c in ex.cells for o in c.get("outputs", []))
+    assert param.source.startswith('CASE = "../../copy-case"')
+    checks = [cell_text(c) for c in ex.cells if any(t.startswith("check:") for t in c.metadata.get("tags", []))]
+    assert len(checks) == 3 and all("Correct" in text for text in checks), checks
