@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cells import cell_tags, parameter
+
 __all__ = [
     "ANCHOR_TAG",
     "CASE_TAG",
@@ -64,7 +66,7 @@ _SECTION = re.compile(r"^#[ \t]+(\S.*?)[ \t]*#*[ \t]*$")
 
 
 def _tags(cell: Any) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
+    return cell_tags(cell)
 
 
 def cell_cases(cell: Any) -> set[str]:
@@ -255,15 +257,8 @@ def _spec_cells(nb: Any) -> list[tuple[str, dict[str, Any] | None]]:
 
 
 def _own_case(nb: Any) -> str | None:
-    import ast
-
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in _tags(cell):
-            for node in ast.parse(cell["source"]).body:
-                if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
-                        and node.targets[0].id == "CASE"):
-                    return str(ast.literal_eval(node.value))
-    return None
+    own = parameter(nb["cells"], "CASE")
+    return None if own is None else str(own)
 
 
 def exercise_set_fits(path: Path, case: Any) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +74,11 @@ def _source_dir(given: str | None, name: str) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cases import _resolve, load_case
+    from ..cases import load_case, resolve_case
     from ..validation import CaseError, read_case_folder
 
     try:
-        folder = _resolve(args.case).resolve()
+        folder = resolve_case(args.case).resolve()
     except CaseError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -132,6 +133,98 @@ def known_anchors(notebooks: Sequence[Path]) -> list[str]:
                               for a in anchors_in(nbformat.read(p, as_version=4))))
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every notebook of one render shares."""
+
+    case: Any
+    folder: Path
+    given: str  # the case as the instructor typed it: CASE in the written notebooks follows it
+    timeout: int
+
+
+def _bound_elsewhere(sources: dict[Path, Any], case_id: str) -> bool:
+    """Report (and say True for) lessons tagged only for other cases: they do not render for this one."""
+    from ..case_cells import cell_cases
+
+    bound = {path.name: sorted(set().union(*map(cell_cases, nb.cells))) for path, nb in sources.items()
+             if path.name not in GENERIC_NOTEBOOKS}
+    bound = {name: ids for name, ids in bound.items() if case_id not in ids}
+    for name, ids in bound.items():
+        what = f"a lesson about one case ({', '.join(ids)})" if ids else "not a generic lesson"
+        print(f"{name} is {what}, not about {case_id}; lessons that render for any case: "
+              f"{', '.join(GENERIC_NOTEBOOKS)} (docs/authoring-a-case.md says why).", file=sys.stderr)
+    if bound:
+        print("not rendered: leave those lessons out.", file=sys.stderr)
+    return bool(bound)
+
+
+def _run_one(job: _Job, nb: Any, name: str, target: Path, html: bool) -> bool:
+    """Set CASE, execute in the target's folder, write it (and its web page); report."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from .._io import write_atomic
+    from ..case_cells import case_parameter, set_case_parameter
+    from ..notebooks import execute_node, problems_in
+
+    set_case_parameter(nb, case_parameter(job.given, job.folder, target.parent))
+    try:
+        nb = execute_node(nb, timeout=job.timeout, cwd=target.parent)
+    except Exception as exc:  # report and go on with the others
+        last = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+        print(f"FAILED ({type(exc).__name__}: {last[:500]})")
+        return False
+    errors = problems_in(nb, name)
+    write_atomic(target, nbformat.writes(nb) + "\n")
+    written = [target]
+    if html:
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        write_atomic(target.with_suffix(".html"), body)
+        written.append(target.with_suffix(".html"))
+    if errors:
+        print("written, with problems:")
+        for p in errors:
+            print(f"  {p}")
+        return False
+    print("wrote " + " and ".join(map(str, written)))
+    return True
+
+
+def _render_exercises(job: _Job, exercises: Sequence[Path], out: Path) -> int:
+    """Render the exercise sets that fit the case; report the others. Returns how many failed."""
+    import nbformat
+
+    from .._io import write_atomic
+    from ..case_cells import adapt, case_parameter, exercise_set_fits, set_case_parameter
+
+    done, skipped = 0, 0
+    for path in exercises:
+        reason = exercise_set_fits(path, job.case)
+        if reason:
+            skipped += 1
+            print(f"skipped exercise set {path.name}: {reason}.")
+            continue
+        target = out / EXERCISES_OUT / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nb = adapt(nbformat.read(path, as_version=4), job.case.id, {})
+        set_case_parameter(nb, case_parameter(job.given, job.folder, target.parent))
+        # The set-up cell reads its own notebook by name: it must be in place before it runs.
+        write_atomic(target, nbformat.writes(nb) + "\n")
+        print(f"rendering exercise set {path.name} for {job.case.id} … ", end="", flush=True)
+        if _run_one(job, nb, path.name, target, html=False):
+            done += 1
+        else:
+            target.unlink(missing_ok=True)
+    if exercises:
+        print(f"exercise sets: {done} rendered into {out / EXERCISES_OUT}, {skipped} skipped "
+              f"(of {len(exercises)})")
+    if done:
+        print(f"{out / EXERCISES_OUT} holds instructor copies WITH SOLUTIONS: do not give it to students; "
+              f"make their copies with: coursekit release {out / EXERCISES_OUT} --out DIR")
+    return len(exercises) - skipped - done
+
+
 def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 300, *,
            case_arg: str | None = None, exercises: Sequence[Path] = (), case: Any = None) -> int:
     """Execute each lesson for the case (its cells only, its commentary); write .ipynb and .html.
@@ -142,32 +235,14 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     executed into ``out/instructor-exercises``; the others are reported as skipped.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
-    from ..authoring import write_text_atomic
-    from ..case_cells import (
-        adapt,
-        case_parameter,
-        cell_cases,
-        exercise_set_fits,
-        read_commentary,
-        set_case_parameter,
-    )
+    from ..case_cells import adapt, read_commentary
     from ..cases import load_case
-    from ..notebooks import execute_node, problems_in
 
-    case = case if case is not None else load_case(case_folder)
-    case_arg = case_arg or str(case_folder)
+    job = _Job(case if case is not None else load_case(case_folder), case_folder,
+               case_arg or str(case_folder), timeout)
     sources = {path: nbformat.read(path, as_version=4) for path in notebooks}
-    bound = {path.name: sorted(set().union(*map(cell_cases, nb.cells))) for path, nb in sources.items()
-             if path.name not in GENERIC_NOTEBOOKS}
-    bound = {name: ids for name, ids in bound.items() if case.id not in ids}
-    if bound:
-        for name, ids in bound.items():
-            what = f"a lesson about one case ({', '.join(ids)})" if ids else "not a generic lesson"
-            print(f"{name} is {what}, not about {case.id}; lessons that render for any case: "
-                  f"{', '.join(GENERIC_NOTEBOOKS)} (docs/authoring-a-case.md says why).", file=sys.stderr)
-        print("not rendered: leave those lessons out.", file=sys.stderr)
+    if _bound_elsewhere(sources, job.case.id):
         return 1
     commentary = read_commentary(case_folder, known_anchors(notebooks))
     if commentary.problems:
@@ -177,60 +252,12 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
         return 1
     if commentary.sections:
         print(f"commentary: {len(commentary.sections)} section(s) from {commentary.path.name}")
-
-    def run_one(nb: Any, name: str, target: Path, html: bool) -> bool:
-        set_case_parameter(nb, case_parameter(case_arg, case_folder, target.parent))
-        try:
-            nb = execute_node(nb, timeout=timeout, cwd=target.parent)
-        except Exception as exc:  # report and go on with the others
-            last = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
-            print(f"FAILED ({type(exc).__name__}: {last[:500]})")
-            return False
-        errors = problems_in(nb, name)
-        write_text_atomic(target, nbformat.writes(nb) + "\n")
-        written = [target]
-        if html:
-            body, _ = HTMLExporter().from_notebook_node(nb)
-            write_text_atomic(target.with_suffix(".html"), body)
-            written.append(target.with_suffix(".html"))
-        if errors:
-            print("written, with problems:")
-            for p in errors:
-                print(f"  {p}")
-            return False
-        print("wrote " + " and ".join(map(str, written)))
-        return True
-
     out.mkdir(parents=True, exist_ok=True)
     done = 0
     for path, source in sources.items():
-        print(f"rendering {path.name} for {case.id} … ", end="", flush=True)
-        done += run_one(adapt(source, case.id, commentary.sections), path.name, out / path.name, True)
+        print(f"rendering {path.name} for {job.case.id} … ", end="", flush=True)
+        done += _run_one(job, adapt(source, job.case.id, commentary.sections), path.name,
+                         out / path.name, html=True)
     print(f"{done} of {len(notebooks)} notebooks rendered into {out}")
-
-    ex_done, skipped = 0, 0
-    for path in exercises:
-        reason = exercise_set_fits(path, case)
-        if reason:
-            skipped += 1
-            print(f"skipped exercise set {path.name}: {reason}.")
-            continue
-        target = out / EXERCISES_OUT / path.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nb = adapt(nbformat.read(path, as_version=4), case.id, {})
-        set_case_parameter(nb, case_parameter(case_arg, case_folder, target.parent))
-        # The set-up cell reads its own notebook by name: it must be in place before it runs.
-        write_text_atomic(target, nbformat.writes(nb) + "\n")
-        print(f"rendering exercise set {path.name} for {case.id} … ", end="", flush=True)
-        if run_one(nb, path.name, target, False):
-            ex_done += 1
-        else:
-            target.unlink(missing_ok=True)
-    if exercises:
-        print(f"exercise sets: {ex_done} rendered into {out / EXERCISES_OUT}, {skipped} skipped "
-              f"(of {len(exercises)})")
-    if ex_done:
-        print(f"{out / EXERCISES_OUT} holds instructor copies WITH SOLUTIONS: do not give it to students; "
-              f"make their copies with: coursekit release {out / EXERCISES_OUT} --out DIR")
-    failed = (len(notebooks) - done) + (len(exercises) - skipped - ex_done)
+    failed = (len(notebooks) - done) + _render_exercises(job, exercises, out)
     return 1 if failed else 0
