@@ -245,7 +245,7 @@ def set_case_parameter(nb: Any, value: str) -> None:
 # --- exercise sets ---------------------------------------------------------------------
 
 def _spec_cells(nb: Any) -> list[tuple[str, dict[str, Any] | None]]:
-    found = []
+    found: list[tuple[str, dict[str, Any] | None]] = []
     for cell in nb["cells"]:
         for tag in _tags(cell):
             if tag.startswith("spec:"):

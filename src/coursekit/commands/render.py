@@ -236,7 +236,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     """
     import nbformat
 
-    from ..case_cells import adapt, read_commentary
+    from ..case_cells import COMMENTARY_FILE, adapt, read_commentary
     from ..cases import load_case
 
     job = _Job(case if case is not None else load_case(case_folder), case_folder,
@@ -251,7 +251,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
         print(f"not rendered: fix the problems above in {commentary.path}.", file=sys.stderr)
         return 1
     if commentary.sections:
-        print(f"commentary: {len(commentary.sections)} section(s) from {commentary.path.name}")
+        print(f"commentary: {len(commentary.sections)} section(s) from {COMMENTARY_FILE}")
     out.mkdir(parents=True, exist_ok=True)
     done = 0
     for path, source in sources.items():
