@@ -20,17 +20,28 @@ Widgets only change the ``.value`` of their children in observers (no
 
 Every piece of case text is escaped before it reaches HTML; side colours are
 used only when they are plain ``#RRGGBB`` values.
+
+Keyboard: every kit widget is a :class:`KitBox`.  It carries the class
+``ck-widget`` and a hidden child (:class:`KeyboardScope`, a tiny anywidget)
+that gives each key pressed inside the box Lumino's
+``data-lm-suppress-shortcuts`` attribute, so that inside JupyterLab the arrow
+keys, letters, Space and Enter reach the widget's controls instead of firing
+notebook command-mode shortcuts (see ``keyboard_scope.js``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import anywidget
 import ipywidgets as widgets
 import pandas as pd
+import traitlets
 
 from ._html import (
     MODE_EXPLANATIONS,
@@ -47,6 +58,8 @@ from .validation import MODES
 
 __all__ = [
     "ClaimExplorer",
+    "KeyboardScope",
+    "KitBox",
     "SelfCheck",
     "StanceComparer",
     "agreement_line",
@@ -74,6 +87,42 @@ _TD = "text-align:left;vertical-align:top;padding:0.15em 0"
 
 def _as_case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
+
+
+# --- keyboard -----------------------------------------------------------------
+
+
+@cache
+def _keyboard_scope_js() -> str:
+    return files("coursekit").joinpath("keyboard_scope.js").read_text(encoding="utf-8")
+
+
+class KeyboardScope(anywidget.AnyWidget):
+    """Hidden helper: keeps JupyterLab's single-key shortcuts out of the enclosing ``ck-widget`` box.
+
+    See ``keyboard_scope.js``; it renders nothing and holds no state.
+    """
+
+    _esm = traitlets.Unicode().tag(sync=True)
+
+    def __init__(self) -> None:
+        super().__init__(_esm=_keyboard_scope_js(), layout=widgets.Layout(display="none"))
+
+
+class KitBox(widgets.VBox):
+    """A VBox for a kit widget: class ``ck-widget``, keyboard kept inside it in JupyterLab.
+
+    ``kind`` adds a second class, ``ck-<kind>``, naming the widget for styles and tests.
+
+    >>> box = KitBox([widgets.Label("x")], kind="demo")
+    >>> box._dom_classes, isinstance(box.children[-1], KeyboardScope)
+    (('ck-widget', 'ck-demo'), True)
+    """
+
+    def __init__(self, children: Sequence[widgets.Widget], *, kind: str, **kwargs: Any) -> None:
+        super().__init__(children=[*children, KeyboardScope()], **kwargs)
+        self.add_class("ck-widget")
+        self.add_class(f"ck-{kind}")
 
 
 def _proposition(case: Case, topic_id: str) -> str:
@@ -178,7 +227,7 @@ def _no_claims_html(message: str) -> str:
     return f'<p class="ck-empty" style="font-style:italic;margin:0.4em 0">{esc(message)}</p>'
 
 
-class ClaimExplorer(widgets.VBox):
+class ClaimExplorer(KitBox):
     """Filter a case's claims by side, actor, topic and mode; read one in context.
 
     Controls: ``side``, ``actor``, ``topic``, ``mode`` (dropdowns, ``""`` is
@@ -212,11 +261,11 @@ class ClaimExplorer(widgets.VBox):
         self.claim = widgets.Select(options=[], rows=rows, description="Claim",
                                     layout=widgets.Layout(width="98%"))
         self.detail = widgets.HTML()
-        super().__init__(children=[
+        super().__init__([
             widgets.HBox([self.side, self.actor]),
             widgets.HBox([self.topic, self.mode]),
             self.count, self.claim, self.detail,
-        ])
+        ], kind="explorer")
         with self._batch():
             self.side.value = side
             self.actor.options = self._actor_options(side)
@@ -419,7 +468,7 @@ def render_comparison(case: Case, topic_id: str, *, with_summary: bool = True) -
     )
 
 
-class StanceComparer(widgets.VBox):
+class StanceComparer(KitBox):
     """Pick a topic; see every side's claims on it side by side, and where they differ.
 
     Controls: ``topic`` (dropdown of topic ids), ``body`` and ``summary`` (HTML).
@@ -437,7 +486,7 @@ class StanceComparer(widgets.VBox):
                                       description="Topic", layout=widgets.Layout(width="28em"))
         self.body = widgets.HTML()
         self.summary = widgets.HTML()
-        super().__init__(children=[self.topic, self.body, self.summary])
+        super().__init__([self.topic, self.body, self.summary], kind="comparer")
         self.topic.observe(self._on_topic, names="value")
         self._show(self.topic.value)
 
@@ -487,7 +536,7 @@ def render_feedback(choice: str | None, answer: str, explanation: str,
             f"<strong>Not quite</strong> — try again. Hint: {esc(hint)}</div>")
 
 
-class SelfCheck(widgets.VBox):
+class SelfCheck(KitBox):
     """A formative multiple-choice question with instant feedback.
 
     ``answer`` is one of ``options`` (or its index).  Controls: ``choices``
@@ -522,7 +571,7 @@ class SelfCheck(widgets.VBox):
                                             layout=widgets.Layout(width="max-content"))
         self.check = widgets.Button(description="Check", tooltip="Check your answer")
         self.feedback = widgets.HTML(self._render(None, checked=False))
-        super().__init__(children=[self.question, self.choices, self.check, self.feedback])
+        super().__init__([self.question, self.choices, self.check, self.feedback], kind="selfcheck")
         self.choices.observe(self._on_choice, names="value")
         self.check.on_click(self._on_check)
 
