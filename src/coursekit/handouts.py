@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .notebooks import write_atomic
+from .notebooks import local_kernel, write_atomic
 
 __all__ = ["build_handouts", "export_handout", "static_widget_html"]
 
@@ -136,8 +136,9 @@ def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,
 
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    with local_kernel() as km:
+        NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
     _replace_widget_outputs(nb)
     _link_handouts(nb, set(linked))
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(HANDOUT_NOTE))

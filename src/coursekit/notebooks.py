@@ -19,7 +19,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from ._io import write_atomic
 __all__ = [
     "MACHINE_SPECIFIC",
     "execute_notebook",
+    "local_kernel",
     "find_notebooks",
     "normalise",
     "problems_in",
@@ -114,6 +117,28 @@ def problems_in(nb: Any, name: str) -> list[str]:
     return problems
 
 
+@contextmanager
+def local_kernel(kernel_name: str = "python3") -> Iterator[Any]:
+    """A kernel manager whose kernel talks over Unix sockets in a private temporary folder.
+
+    Over TCP (the default) ipykernel warns on the terminal, for every kernel,
+    that it "is running over TCP without encryption"; ``release``,
+    ``student-kit`` and ``make notebooks`` start one kernel per notebook.
+    IPC sockets in a folder only this user can read need no such warning and
+    listen on no port.  Pass the manager to ``NotebookClient(km=...)``.
+    """
+    from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory(prefix="ck-kernel-") as folder:
+        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(folder, "kernel"))
+        try:
+            yield km
+        finally:
+            # NotebookClient leaves a kernel it was handed running; stop it before its sockets go.
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+
+
 def execute_notebook(path: Path, timeout: int = 300, parameters: dict[str, Any] | None = None,
                      cwd: Path | None = None) -> Any:
     """Execute a notebook in a fresh kernel and return it, normalised.
@@ -130,11 +155,12 @@ def execute_notebook(path: Path, timeout: int = 300, parameters: dict[str, Any] 
     env_backend = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name="python3",
-            resources={"metadata": {"path": str(cwd or path.parent)}},
-        )
-        client.execute()
+        with local_kernel() as km:
+            client = NotebookClient(
+                nb, km=km, timeout=timeout, kernel_name="python3",
+                resources={"metadata": {"path": str(cwd or path.parent)}},
+            )
+            client.execute()
     finally:
         if env_backend is None:
             os.environ.pop("MPLBACKEND", None)

@@ -2,18 +2,28 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built directly (not
 through pyplot), so nothing accumulates in pyplot's figure list and no
-backend is chosen on import.  The figures show themselves as PNG in Jupyter
-even when pyplot was never used.  Colours are Okabe-Ito (colour-blind safe);
-sides use the colours declared in the case.
+backend is chosen on import.  Colours are Okabe-Ito (colour-blind safe);
+sides use the colours declared in the case, and hatching, labels and counts
+carry the same meaning as the colours.
+
+Every figure is a :class:`CaseFigure`: in Jupyter (and in the handouts and
+the presenter) it shows as an ``<img>`` whose ``alt`` text is a one-sentence
+summary generated from the figure's data, followed by a "Show the numbers"
+disclosure holding the same data as an HTML table (WCAG 1.1.1).  The data
+functions beside the figures (``claim_counts``, ``stance_counts``,
+``timeline_events``) give those numbers.
 
 >>> from coursekit import load_case
 >>> fig = claims_heatmap(load_case("nato-russia-2013"))
 >>> fig.axes[0].get_title()
 'Claims per actor and topic'
+>>> fig.alt_text
+'Heatmap of claims per actor and topic: 31 claims by 4 actors on 10 topics. The most claims in one cell: Sergey Lavrov on Exercises in North-Eastern Europe (4).'
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import textwrap
 from datetime import date
@@ -27,13 +37,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ._html import safe_colour, shorten
+from ._html import esc, safe_colour, shorten
 from .cases import Case, load_case
 
 __all__ = [
     "OKABE_ITO",
     "CaseFigure",
+    "DescribedFigure",
     "claims_heatmap",
+    "describe_figure",
+    "figure_html",
     "stance_by_side",
     "timeline_figure",
 ]
@@ -54,21 +67,123 @@ _DPI = 100  # modest, so executed notebooks stay small
 
 
 class CaseFigure(Figure):
-    """A matplotlib Figure that renders as PNG in Jupyter without pyplot.
+    """A matplotlib Figure that shows itself with a text alternative and its data in Jupyter.
 
-    IPython only knows how to draw a bare ``Figure`` once a pyplot backend
-    has been activated; ``_repr_png_`` covers the case where it has not.
+    ``alt_text`` (one or two sentences generated from the data) becomes the
+    image's ``alt``; ``data_table`` (a DataFrame) is shown under the image in
+    a ``<details>`` disclosure, one click or Enter away.  The HTML works
+    without pyplot and without any JavaScript.
     """
+
+    alt_text: str = ""
+    data_table: pd.DataFrame | None = None
+    table_caption: str = ""
+
+    def describe(self, alt_text: str, data_table: pd.DataFrame, caption: str) -> CaseFigure:
+        """Set the text alternative and the data table; return the figure."""
+        self.alt_text, self.data_table, self.table_caption = alt_text, data_table, caption
+        return self
 
     def __repr__(self) -> str:
         # Read like a plain Figure so notebook output sanitizers written for one still match.
         return super().__repr__().replace(type(self).__name__, "Figure", 1)
 
-    def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        # No "Software" entry: the PNG stays the same across matplotlib versions.
-        self.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
+    def png(self) -> bytes:
+        """The figure as PNG bytes (no "Software" metadata, so no matplotlib version in it)."""
+        return _png(self)
+
+    def to_html(self) -> str:
+        """The figure as an ``<img>`` with alt text, and its data as a table under it."""
+        return figure_html(self.png(), self.alt_text, self.data_table, self.table_caption)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        # HTML only (no separate image/png): the <img> in it is the picture.
+        return {"text/html": self.to_html(), "text/plain": repr(self)}
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def figure_html(png: bytes, alt_text: str, data_table: pd.DataFrame | None = None,
+                caption: str = "") -> str:
+    """An ``<img>`` of ``png`` with ``alt_text``, and ``data_table`` in a disclosure under it."""
+    data = base64.b64encode(png).decode("ascii")
+    alt = alt_text or "A figure; its data is not available as text."
+    html = (f'<figure class="ck-figure" style="margin:0.3em 0">'
+            f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
+            f'style="max-width:100%;height:auto">')
+    if data_table is not None:
+        html += data_table_html(data_table, caption or "The figure's data")
+    return html + "</figure>"
+
+
+class DescribedFigure:
+    """Any matplotlib figure shown with a text alternative and its data, like the kit's own.
+
+    For figures a lesson draws itself (with pyplot, say): end the cell with
+    ``describe_figure(fig, alt_text, data_table, caption)`` instead of ``fig``.
+    """
+
+    def __init__(self, fig: Figure, alt_text: str, data_table: pd.DataFrame | None = None,
+                 caption: str = "") -> None:
+        self.fig, self.alt_text, self.data_table, self.caption = fig, alt_text, data_table, caption
+
+    def __repr__(self) -> str:
+        return f"<Figure with text alternative: {self.alt_text}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/html": figure_html(_png(self.fig), self.alt_text, self.data_table, self.caption),
+                "text/plain": repr(self)}
+
+
+def describe_figure(fig: Figure, alt_text: str, data_table: pd.DataFrame | None = None,
+                    caption: str = "") -> DescribedFigure:
+    """Show ``fig`` with ``alt_text`` as its ``alt`` and ``data_table`` one click away.
+
+    >>> shown = describe_figure(Figure(), "An empty figure.", pd.DataFrame({"n": [0]}), "Nothing")
+    >>> html = shown._repr_mimebundle_()["text/html"]
+    >>> 'alt="An empty figure."' in html and "<caption" in html
+    True
+    """
+    return DescribedFigure(fig, alt_text, data_table, caption)
+
+
+def data_table_html(frame: pd.DataFrame, caption: str) -> str:
+    """``frame`` as a captioned HTML table inside a "Show the numbers" disclosure.
+
+    Text columns are left-aligned, numbers right-aligned; every value is
+    escaped.  The table sits in a keyboard-focusable region, so a table wider
+    than the page can be scrolled with the arrow keys.
+
+    >>> html = data_table_html(pd.DataFrame({"side": ["A<b>"], "claims": [2]}), "Claims")
+    >>> "A&lt;b&gt;" in html and '<th scope="col"' in html and "<caption" in html
+    True
+    """
+    head = "".join(f'<th scope="col" style="text-align:{_align(frame[c])};padding:0.1em 0.6em">'
+                   f"{esc(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            tag = "th scope=\"row\"" if column == frame.columns[0] else "td"
+            cells.append(f'<{tag} style="text-align:{_align(frame[column])};padding:0.1em 0.6em;'
+                         f'font-weight:normal">{esc(value)}</{tag.split()[0]}>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<details class="ck-figure-data" style="margin:0.2em 0 0.6em 0">'
+        '<summary style="cursor:pointer">Show the numbers in this figure as a table</summary>'
+        f'<div role="region" tabindex="0" aria-label="{esc(caption)}" style="overflow-x:auto">'
+        '<table style="border-collapse:collapse;margin:0.3em 0">'
+        f'<caption style="text-align:left;font-weight:600;padding:0.2em 0">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></details>"
+    )
+
+
+def _align(column: pd.Series) -> str:
+    return "right" if pd.api.types.is_numeric_dtype(column) else "left"
 
 
 def _as_case(case: Case | str | Path) -> Case:
@@ -147,7 +262,20 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
     bar.set_label("Number of claims")
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
-    return fig
+    table = pd.DataFrame(values, columns=col_labels)
+    table.insert(0, "Actor (side)", row_labels)
+    return fig.describe(_heatmap_alt(case, counts), table, "Claims per actor (rows) and topic (columns)")
+
+
+def _heatmap_alt(case: Case, counts: pd.DataFrame) -> str:
+    total = int(counts.to_numpy().sum())
+    text = (f"Heatmap of claims per actor and topic: {total} claims by {len(counts.index)} actors "
+            f"on {len(counts.columns)} topics.")
+    if total:
+        actor, topic = counts.stack().idxmax()
+        text += (f" The most claims in one cell: {case.actor_name(actor)} on "
+                 f"{case.topic_label(topic)} ({int(counts.loc[actor, topic])}).")
+    return text
 
 
 # --- stance by side ---------------------------------------------------------------------
@@ -246,7 +374,22 @@ def stance_by_side(case: Case | str | Path) -> Figure:
                  Patch(facecolor=_NEUTRAL_FILL, edgecolor=grey, label="neutral (grey, centred)")],
         loc="outside lower center", ncols=3, fontsize=9, frameon=False,
     )
-    return fig
+    data = pd.DataFrame({
+        "Side": table["side"],
+        "Topic": [case.topic_label(t) for t in table["topic_id"]],
+        "Supports": table["support"], "Opposes": table["oppose"], "Neutral": table["neutral"],
+    })
+    return fig.describe(_stance_alt(case, table), data,
+                        "Claims per side and topic, by stance toward the topic's proposition")
+
+
+def _stance_alt(case: Case, table: pd.DataFrame) -> str:
+    totals = table.groupby("side", sort=False)[["support", "oppose", "neutral"]].sum()
+    parts = [f"{side}: {int(row['support'])} supporting, {int(row['oppose'])} opposing, "
+             f"{int(row['neutral'])} neutral" for side, row in totals.reindex(case.sides).iterrows()]
+    return (f"Bar charts, one per side, of the claims on each of {table['topic_id'].nunique()} "
+            f"topics that support, oppose or are neutral toward its proposition. "
+            + "; ".join(parts) + ".")
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -377,4 +520,20 @@ def timeline_figure(case: Case | str | Path, start: str | date | None = None,
                frameon=False)
     if n == 0:
         ax.text(0.5, 0, "No events in this period.", ha="center", va="center")
-    return fig
+    data = pd.DataFrame({"Date": events["date"], "Event": [" ".join(label.split()) for label in events["label"]],
+                         "When": [_KIND_LEGEND[k] for k in events["kind"]]})
+    return fig.describe(_timeline_alt(events), data, "The timeline's events, earliest first")
+
+
+def _timeline_alt(events: pd.DataFrame) -> str:
+    if events.empty:
+        return "Timeline: no events in this period."
+    kinds = events["kind"].value_counts()
+    text = (f"Timeline of {len(events)} dated entries from {events['date'].iloc[0]} to "
+            f"{events['date'].iloc[-1]}, in order and not to scale.")
+    if "article" in kinds:
+        text += (f" The article's publication is marked; {int(kinds.get('before', 0))} entries "
+                 f"come before it, {int(kinds.get('after', 0))} after it")
+        same = int(kinds.get("same period", 0))
+        text += f" and {same} in the same period." if same else "."
+    return text
