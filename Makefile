@@ -79,7 +79,22 @@ browser-deps:
 		fi; \
 	fi
 
-test: setup browser-deps
+# axe-core (the accessibility checker the browser tests inject into Chromium),
+# at the exact version package.json names, into node_modules/ (git-ignored).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json
+	@if command -v npm >/dev/null; then \
+		npm install --no-audit --no-fund --no-package-lock --ignore-scripts --loglevel=error && touch $(AXE); \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's npm for axe-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null && \
+		npm install --no-audit --no-fund --no-package-lock --ignore-scripts --loglevel=error && touch $(AXE); \
+	else \
+		echo "NOTE: npm is missing; the accessibility (axe-core) browser tests will be skipped."; \
+		echo "      Install it with: sudo apt-get install npm"; \
+	fi
+
+test: setup browser-deps $(AXE)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 # Quick loop while editing the package: no notebooks, no browser.

@@ -39,6 +39,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ._html import esc, safe_colour, shorten
 from .cases import Case, load_case
+from .tables import table_html
 
 __all__ = [
     "OKABE_ITO",
@@ -152,38 +153,17 @@ def describe_figure(fig: Figure, alt_text: str, data_table: pd.DataFrame | None 
 
 
 def data_table_html(frame: pd.DataFrame, caption: str) -> str:
-    """``frame`` as a captioned HTML table inside a "Show the numbers" disclosure.
-
-    Text columns are left-aligned, numbers right-aligned; every value is
-    escaped.  The table sits in a keyboard-focusable region, so a table wider
-    than the page can be scrolled with the arrow keys.
+    """``frame`` as a captioned table (:func:`coursekit.tables.table_html`) in a "Show the numbers" disclosure.
 
     >>> html = data_table_html(pd.DataFrame({"side": ["A<b>"], "claims": [2]}), "Claims")
     >>> "A&lt;b&gt;" in html and '<th scope="col"' in html and "<caption" in html
     True
     """
-    head = "".join(f'<th scope="col" style="text-align:{_align(frame[c])};padding:0.1em 0.6em">'
-                   f"{esc(c)}</th>" for c in frame.columns)
-    rows = []
-    for record in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, record, strict=True):
-            tag = "th scope=\"row\"" if column == frame.columns[0] else "td"
-            cells.append(f'<{tag} style="text-align:{_align(frame[column])};padding:0.1em 0.6em;'
-                         f'font-weight:normal">{esc(value)}</{tag.split()[0]}>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<details class="ck-figure-data" style="margin:0.2em 0 0.6em 0">'
         '<summary style="cursor:pointer">Show the numbers in this figure as a table</summary>'
-        f'<div role="region" tabindex="0" aria-label="{esc(caption)}" style="overflow-x:auto">'
-        '<table style="border-collapse:collapse;margin:0.3em 0">'
-        f'<caption style="text-align:left;font-weight:600;padding:0.2em 0">{esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></details>"
+        f"{table_html(frame, caption, index=False)}</details>"
     )
-
-
-def _align(column: pd.Series) -> str:
-    return "right" if pd.api.types.is_numeric_dtype(column) else "left"
 
 
 def _as_case(case: Case | str | Path) -> Case:

@@ -201,3 +201,23 @@ def test_widgets_by_keyboard_in_jupyterlab(lab_server, page):
     expect(check.locator(".ck-feedback")).to_contain_text(re.compile("Correct|Not quite"), timeout=15_000)
     assert page.evaluate(_CELLS) == cells_before, "keys in the self-check changed the notebook's cells"
     screenshot(page, "lab-04-keyboard")
+
+
+# --- accessibility ----------------------------------------------------------------
+
+# What the kit renders in JupyterLab: the lesson's prose and every output.
+LAB_KIT = [".jp-Notebook .jp-MarkdownOutput", ".jp-Notebook .jp-OutputArea-output"]
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
+def test_lesson_has_no_axe_violations_in_jupyterlab(lab_server, page):
+    """Lesson 04 (figures, tables, every kit widget) after Run All: WCAG 2.1 A/AA clean."""
+    from .axe import axe_available, check_page
+
+    axe_available()
+    run_all_cells(page, lab_server, NOTEBOOK)
+    page.locator(".ck-figure img").first.wait_for(timeout=30_000)
+    page.locator(".ck-keyboard-scope").first.wait_for(state="attached", timeout=30_000)
+    page.evaluate(OPEN_DETAILS)  # the figures' data tables are checked too
+    check_page(page, "lab-04", LAB_KIT)
+    screenshot(page, "lab-04-axe")
