@@ -172,6 +172,12 @@ _OFFLINE_TEMPLATE = """\
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+  /* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
+  .jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon a:link { text-decoration: underline !important; }
+</style>
+{%- endblock extra_css -%}
 """
 
 
