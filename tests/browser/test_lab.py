@@ -221,3 +221,25 @@ def test_lesson_has_no_axe_violations_in_jupyterlab(lab_server, page):
     page.evaluate(OPEN_DETAILS)  # the figures' data tables are checked too
     check_page(page, "lab-04", LAB_KIT)
     screenshot(page, "lab-04-axe")
+
+
+def test_released_exercise_has_no_axe_violations_in_jupyterlab(lab_server, page, tmp_path):
+    """A student copy as `coursekit release` makes it, run in JupyterLab: every check's feedback shown."""
+    import shutil
+
+    from coursekit.release import release
+
+    from .axe import axe_available, check_page
+    from .conftest import REPO_ROOT
+
+    axe_available()
+    source = sorted((REPO_ROOT / "exercises").glob("*.ipynb"))[0]
+    (tmp_path / "sources").mkdir()
+    shutil.copy(source, tmp_path / "sources" / source.name)
+    release(tmp_path / "sources", lab_server.root / "released")
+    notebook = f"released/{source.name}"
+    run_all_cells(page, lab_server, notebook)
+    feedback = page.locator(".jp-OutputArea-output").filter(has_text="Not answered yet")
+    assert feedback.count() > 0, "the released copy's checks showed no feedback"
+    check_page(page, "lab-released-exercise", LAB_KIT)
+    screenshot(page, "lab-released-exercise")
