@@ -504,9 +504,11 @@ class StanceComparer(KitBox):
 # --- self-check questions ---------------------------------------------------
 
 _FEEDBACK = "border-left:6px solid {colour};padding:0.3em 0.7em;margin:0.3em 0;line-height:1.4"
-_RIGHT_COLOUR = "#009E73"   # Okabe-Ito bluish green; the words carry the meaning too
-_WRONG_COLOUR = "#E69F00"   # Okabe-Ito orange
-_PROMPT_COLOUR = "#999999"  # Okabe-Ito grey
+# Borders at least 3:1 against white and against JupyterLab's dark theme (WCAG 1.4.11);
+# the words ("Correct", "Not quite") carry the meaning too.
+_RIGHT_COLOUR = "#009E73"   # Okabe-Ito bluish green
+_WRONG_COLOUR = "#D55E00"   # Okabe-Ito vermillion
+_PROMPT_COLOUR = "#767676"  # grey
 
 
 def render_feedback(choice: str | None, answer: str, explanation: str,
