@@ -107,8 +107,7 @@ def test_the_kit_installs_the_class_jupyterlab_settings(kit):
 
     project = tomllib.loads((kit / "pyproject.toml").read_text(encoding="utf-8"))
     shared = project["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
-    assert shared == {"src/coursekit/lab_settings.json":
-                      "share/jupyter/lab/settings/overrides.d/coursekit.json"}
+    assert shared["src/coursekit/lab_settings.json"] == "share/jupyter/lab/settings/overrides.d/coursekit.json"
     settings = json.loads((kit / "src" / "coursekit" / "lab_settings.json").read_text(encoding="utf-8"))
     assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false",
                                                                      "checkForUpdates": False}
