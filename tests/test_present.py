@@ -27,7 +27,9 @@ def test_the_template_is_voilas_lab_template_without_the_cdn_links():
     ours = (OURS / "index.html.j2").read_text(encoding="utf-8").splitlines()
     assert sum(CDN_LINK in line for line in theirs) == 2
     comment_end = next(i for i, line in enumerate(ours) if line.rstrip().endswith("-#}"))
-    assert ours[comment_end + 1:] == [line for line in theirs if CDN_LINK not in line]
+    addition = next(i for i, line in enumerate(ours) if line.startswith("{#- coursekit addition"))
+    assert ours[comment_end + 1:addition] == [line for line in theirs if CDN_LINK not in line]
+    assert ours[addition + 1] == "{%- block extra_css -%}" and ours[-1] == "{%- endblock extra_css -%}"
     assert not any("<link" in line and "https://" in line for line in ours)
 
 

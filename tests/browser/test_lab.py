@@ -60,7 +60,19 @@ def menu(page, top: str, item: str) -> None:
     page.locator(".lm-Menu").get_by_role("menuitem", name=re.compile("^" + re.escape(item))).first.click()
 
 
+# What the kit renders in JupyterLab: the lesson's prose and every output.
+LAB_KIT = [".jp-Notebook .jp-MarkdownOutput", ".jp-Notebook .jp-OutputArea-output"]
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
 def test_comparer_in_jupyterlab(lab_server, page, missile_defence):
+    """Run All, use the comparer with the mouse, then check the whole lesson with axe-core.
+
+    One test for both, so the lesson runs once: lesson 04 has figures, tables
+    and every kit widget, and axe sees them after use.
+    """
+    from .axe import check_page
+
     assert (lab_server.root / NOTEBOOK).is_file(), f"notebooks/{NOTEBOOK} does not exist in the repository"
     run_all_cells(page, lab_server, NOTEBOOK)
     comparer = ComparerOnPage(page)
@@ -68,6 +80,12 @@ def test_comparer_in_jupyterlab(lab_server, page, missile_defence):
     comparer.root.scroll_into_view_if_needed()
     check_missile_defence(comparer, missile_defence)
     screenshot(page, "lab-04_comparing_claims-missile_defence")
+
+    # Accessibility: zero WCAG 2.1 A/AA violations in what the kit renders.
+    page.locator(".ck-figure img").first.wait_for(timeout=30_000)
+    page.locator(".ck-keyboard-scope").first.wait_for(state="attached", timeout=30_000)
+    page.evaluate(OPEN_DETAILS)  # the figures' data tables are checked too
+    check_page(page, "lab-04", LAB_KIT)
 
 
 def run_all_cells(page, lab_server, notebook: str) -> None:
@@ -83,7 +101,7 @@ def run_all_cells(page, lab_server, notebook: str) -> None:
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(
         "p => [...document.querySelectorAll(p)].every(e => !/\\d/.test(e.textContent))",
-        arg=_CODE_PROMPTS, timeout=10_000,
+        arg=_CODE_PROMPTS, timeout=30_000,
     )
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(_RUN_ALL_SETTLED, arg=_CODE_PROMPTS, timeout=RUN_ALL_TIMEOUT)

@@ -1,6 +1,7 @@
-"""axe-core in JupyterLab: lesson 04 after Run All, and a released exercise copy with its feedback.
+"""axe-core in JupyterLab on a released exercise copy, run with its feedback shown.
 
-A module of its own (its own JupyterLab server), so pytest-xdist runs it beside test_lab.py.
+(Lesson 04 is checked in test_lab.py.)  A module of its own, with its own
+JupyterLab server, so pytest-xdist runs it beside test_lab.py.
 """
 
 from __future__ import annotations
@@ -9,25 +10,9 @@ import pytest
 
 from .axe import axe_available, check_page
 from .conftest import REPO_ROOT, screenshot
-from .test_lab import NOTEBOOK, run_all_cells
+from .test_lab import LAB_KIT, run_all_cells
 
 pytestmark = pytest.mark.browser
-
-# What the kit renders in JupyterLab: the lesson's prose and every output.
-LAB_KIT = [".jp-Notebook .jp-MarkdownOutput", ".jp-Notebook .jp-OutputArea-output"]
-OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
-
-
-def test_lesson_has_no_axe_violations_in_jupyterlab(lab_server, page):
-    """Lesson 04 (figures, tables, every kit widget) after Run All: WCAG 2.1 A/AA clean."""
-    axe_available()
-    run_all_cells(page, lab_server, NOTEBOOK)
-    page.locator(".ck-figure img").first.wait_for(timeout=30_000)
-    page.locator(".ck-keyboard-scope").first.wait_for(state="attached", timeout=30_000)
-    page.evaluate(OPEN_DETAILS)  # the figures' data tables are checked too
-    check_page(page, "lab-04", LAB_KIT)
-    screenshot(page, "lab-04-axe")
-
 
 def test_released_exercise_has_no_axe_violations_in_jupyterlab(lab_server, page, tmp_path):
     """A student copy as `coursekit release` makes it, run in JupyterLab: every check's feedback shown."""
