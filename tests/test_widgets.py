@@ -366,7 +366,7 @@ THEME_BACKGROUNDS = ("#FFFFFF", "#111111")
 
 def test_widget_colours_contrast_with_both_themes():
     """Side colours and feedback borders: at least 3:1 on light and dark backgrounds (WCAG 1.4.11)."""
-    from coursekit import widgets as w
+    from coursekit.widgets import check as w
 
     case = load_case("nato-russia-2013")
     colours = {**{f"side {s}": c for s, c in case.side_colours.items()},
