@@ -6,11 +6,9 @@ backend is chosen on import.  Colours are Okabe-Ito (colour-blind safe);
 sides use the colours declared in the case, and hatching, labels and counts
 carry the same meaning as the colours.
 
-Every figure is a :class:`CaseFigure`: in Jupyter (and in the handouts and
-the presenter) it shows as an ``<img>`` whose ``alt`` text is a one-sentence
-summary generated from the figure's data, followed by a "Show the numbers"
-disclosure holding the same data as an HTML table (WCAG 1.1.1).  The data
-functions beside the figures (``claim_counts``, ``stance_counts``,
+Every figure is a :class:`~coursekit.figures.CaseFigure`, shown with alt text
+generated from its data and that data as a table (see :mod:`coursekit.figures`);
+the data functions beside the figures (``claim_counts``, ``stance_counts``,
 ``timeline_events``) give those numbers.
 
 >>> from coursekit import load_case
@@ -18,13 +16,11 @@ functions beside the figures (``claim_counts``, ``stance_counts``,
 >>> fig.axes[0].get_title()
 'Claims per actor and topic'
 >>> fig.alt_text
-'Heatmap of claims per actor and topic: 31 claims by 4 actors on 10 topics. The most claims in one cell: Sergey Lavrov on Exercises in North-Eastern Europe (4).'
+'Heatmap of claims per actor and topic: 30 claims by 4 actors on 10 topics. The most claims in one cell: Sergey Lavrov on Exercises in North-Eastern Europe (4).'
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -33,17 +29,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.typing import ColorType
 
-from ._html import esc, safe_colour, shorten
+from ._html import safe_colour, shorten
 from .cases import Case, load_case
+from .figures import CaseFigure, describe_figure, png_bytes, text_colour
 from .palette import OKABE_ITO, SET_COLOURS
-from .tables import table_html
 
 if TYPE_CHECKING:
     from .grading.tables import ItemStats
@@ -51,10 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "OKABE_ITO",
     "CaseFigure",
-    "DescribedFigure",
     "claims_heatmap",
     "describe_figure",
-    "figure_html",
     "item_figure",
     "png_bytes",
     "stance_by_side",
@@ -65,117 +57,8 @@ _NEUTRAL_FILL = "#DDDDDD"
 _DPI = 100  # modest, so executed notebooks stay small
 
 
-class CaseFigure(Figure):
-    """A matplotlib Figure that shows itself with a text alternative and its data in Jupyter.
-
-    ``alt_text`` (one or two sentences generated from the data) becomes the
-    image's ``alt``; ``data_table`` (a DataFrame) is shown under the image in
-    a ``<details>`` disclosure, one click or Enter away.  The HTML works
-    without pyplot and without any JavaScript.
-    """
-
-    alt_text: str = ""
-    data_table: pd.DataFrame | None = None
-    table_caption: str = ""
-
-    def describe(self, alt_text: str, data_table: pd.DataFrame, caption: str) -> CaseFigure:
-        """Set the text alternative and the data table; return the figure."""
-        self.alt_text, self.data_table, self.table_caption = alt_text, data_table, caption
-        return self
-
-    def __repr__(self) -> str:
-        # Read like a plain Figure so notebook output sanitizers written for one still match.
-        return super().__repr__().replace(type(self).__name__, "Figure", 1)
-
-    def png(self) -> bytes:
-        """The figure as PNG bytes (no "Software" metadata, so no matplotlib version in it)."""
-        return png_bytes(self)
-
-    def to_html(self) -> str:
-        """The figure as an ``<img>`` with alt text, and its data as a table under it."""
-        return figure_html(self.png(), self.alt_text, self.data_table, self.table_caption)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        # HTML only (no separate image/png): the <img> in it is the picture.
-        return {"text/html": self.to_html(), "text/plain": repr(self)}
-
-
-def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG bytes; no "Software" entry, so the PNG stays the same across matplotlib versions."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def figure_html(png: bytes, alt_text: str, data_table: pd.DataFrame | None = None,
-                caption: str = "") -> str:
-    """An ``<img>`` of ``png`` with ``alt_text``, and ``data_table`` in a disclosure under it."""
-    data = base64.b64encode(png).decode("ascii")
-    alt = alt_text or "A figure; its data is not available as text."
-    html = (f'<figure class="ck-figure" style="margin:0.3em 0">'
-            f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
-            f'style="max-width:100%;height:auto">')
-    if data_table is not None:
-        html += data_table_html(data_table, caption or "The figure's data")
-    return html + "</figure>"
-
-
-class DescribedFigure:
-    """Any matplotlib figure shown with a text alternative and its data, like the kit's own.
-
-    For figures a lesson draws itself (with pyplot, say): end the cell with
-    ``describe_figure(fig, alt_text, data_table, caption)`` instead of ``fig``.
-    """
-
-    def __init__(self, fig: Figure, alt_text: str, data_table: pd.DataFrame | None = None,
-                 caption: str = "") -> None:
-        self.fig, self.alt_text, self.data_table, self.caption = fig, alt_text, data_table, caption
-
-    def __repr__(self) -> str:
-        return f"<Figure with text alternative: {self.alt_text}>"
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"text/html": figure_html(png_bytes(self.fig), self.alt_text, self.data_table, self.caption),
-                "text/plain": repr(self)}
-
-
-def describe_figure(fig: Figure, alt_text: str, data_table: pd.DataFrame | None = None,
-                    caption: str = "") -> DescribedFigure:
-    """Show ``fig`` with ``alt_text`` as its ``alt`` and ``data_table`` one click away.
-
-    >>> shown = describe_figure(Figure(), "An empty figure.", pd.DataFrame({"n": [0]}), "Nothing")
-    >>> html = shown._repr_mimebundle_()["text/html"]
-    >>> 'alt="An empty figure."' in html and "<caption" in html
-    True
-    """
-    return DescribedFigure(fig, alt_text, data_table, caption)
-
-
-def data_table_html(frame: pd.DataFrame, caption: str) -> str:
-    """``frame`` as a captioned table (:func:`coursekit.tables.table_html`) in a "Show the numbers" disclosure.
-
-    >>> html = data_table_html(pd.DataFrame({"side": ["A<b>"], "claims": [2]}), "Claims")
-    >>> "A&lt;b&gt;" in html and '<th scope="col"' in html and "<caption" in html
-    True
-    """
-    return (
-        '<details class="ck-figure-data" style="margin:0.2em 0 0.6em 0">'
-        '<summary style="cursor:pointer">Show the numbers in this figure as a table</summary>'
-        f"{table_html(frame, caption, index=False)}</details>"
-    )
-
-
 def _as_case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
-
-
-def _text_colour(background: ColorType) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG relative luminance)."""
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in to_rgb(background))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#000000" if luminance > 0.179 else "#FFFFFF"
 
 
 # --- claims per actor and topic ---------------------------------------------------
@@ -221,7 +104,7 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
         if value:
             shade = image.cmap(image.norm(value))
             ax.text(col, row, str(value), ha="center", va="center", fontsize=10,
-                    color=_text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
+                    color=text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
     ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right",
                   rotation_mode="anchor", fontsize=9)
     ax.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
@@ -325,7 +208,7 @@ def stance_by_side(case: Case | str | Path) -> Figure:
                     fontsize=9, fontstyle="italic", backgroundcolor="#FFFFFF", gid="no-claims")
         ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
         ax.set_xlim(-limit, limit)
-        ax.set_title(side, fontsize=11, fontweight="bold", color=_text_colour(colour),
+        ax.set_title(side, fontsize=11, fontweight="bold", color=text_colour(colour),
                      backgroundcolor=colour, pad=6)
         ax.grid(axis="x", color="#BBBBBB", linewidth=0.5, alpha=0.6)
         ax.set_axisbelow(True)

@@ -211,6 +211,9 @@ def test_widgets_by_keyboard_in_jupyterlab(lab_server, page):
     expect(radios.first).to_be_checked()
     page.keyboard.press("ArrowDown")
     expect(radios.nth(1)).to_be_checked()
+    # Wait until the kernel has the choice: ipywidgets may hold back a state update while
+    # messages are pending, and a click sent before it would be checked against the old choice.
+    expect(check.locator(".ck-feedback")).to_contain_text("Press Check", timeout=15_000)
     expect(check.locator("[role=radiogroup]")).to_have_attribute("aria-label", "Answer")
     page.keyboard.press("Tab")  # the options are one group: one Tab leaves it
     assert check.locator("button").evaluate("el => el === document.activeElement"), \
