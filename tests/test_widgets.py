@@ -395,3 +395,26 @@ def test_feedback_says_in_words_what_its_colour_says():
     assert "<strong>Correct</strong>" in html["right"]
     assert "<strong>Not quite</strong>" in html["wrong"]
     assert "Choose an answer" in html["none"]
+
+
+def test_self_check_checks_the_choice_the_page_showed_when_check_was_pressed():
+    """The browser's click report arrives before a held-back choice update: the verdict is for the page's choice."""
+    q = SelfCheck("Who?", ["Rasmussen", "Lavrov"], "Lavrov", "Lavrov said so.", paragraph=8)
+    q.choices.value = "Rasmussen"  # the last choice the kernel heard of
+    # The page showed "Lavrov" checked: the scope's report, then the button's own click.
+    q.scope._on_front_end_message(q.scope, {"event": "button-click", "checked": 1}, [])
+    q.check.click()
+    assert "Correct" in q.feedback.value
+    q.choices.value = "Lavrov"  # the held-back update arrives: the verdict stays
+    assert "Correct" in q.feedback.value
+    q.choices.value = "Rasmussen"  # a real change of mind: back to the prompt
+    assert "Press Check" in q.feedback.value
+    q.check.click()  # a click with no report (no browser, e.g. Voila without anywidget): as before
+    assert "Not quite" in q.feedback.value
+
+
+def test_self_check_report_with_nothing_chosen_asks_for_a_choice():
+    q = SelfCheck("Who?", ["A", "B"], "B", "because")
+    q.scope._on_front_end_message(q.scope, {"event": "button-click", "checked": -1}, [])
+    q.check.click()
+    assert "Choose an answer" in q.feedback.value

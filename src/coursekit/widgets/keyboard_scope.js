@@ -20,6 +20,12 @@
 // stop and screen readers hear no group): a shared name, role="radiogroup"
 // and the description as the group's label.  Tab then enters and leaves the
 // group in one step, and the arrow keys move between its options.
+//
+// And when a button inside the box is clicked (mouse, Enter or Space), it tells
+// the kernel which radio option was checked on the page at that moment.
+// ipywidgets may hold back a state update (the choice) while earlier messages
+// are pending, but sends a button's click at once; the self-check question
+// then checks the choice the student sees, not the one the kernel last heard of.
 const ATTRIBUTE = "data-lm-suppress-shortcuts";
 const RETRY_MS = 50;
 const MAX_TRIES = 400; // 20 s: the box may attach this view to the page after rendering it
@@ -56,16 +62,27 @@ function tidyRadioGroups(box) {
   }
 }
 
-function render({ el }) {
+function checkedIndex(box) {
+  const radios = [...box.querySelectorAll('.widget-radio-box input[type="radio"]')];
+  return radios.findIndex((radio) => radio.checked);
+}
+
+function render({ model, el }) {
   el.style.display = "none";
   let box = null;
   let tries = 0;
   let timer = null;
   let observer = null;
+  const onClick = (event) => {
+    if (event.target instanceof Element && event.target.closest("button")) {
+      model.send({ event: "button-click", checked: checkedIndex(box) });
+    }
+  };
   const attach = () => {
     box = el.closest(".ck-widget");
     if (box) {
       box.addEventListener("keydown", onKeydown, true);
+      box.addEventListener("click", onClick, true);
       tidyRadioGroups(box);
       // Child views render asynchronously, and ipywidgets rebuilds radios when options change.
       observer = new MutationObserver(() => tidyRadioGroups(box));
@@ -81,6 +98,7 @@ function render({ el }) {
     observer?.disconnect();
     if (box) {
       box.removeEventListener("keydown", onKeydown, true);
+      box.removeEventListener("click", onClick, true);
     }
   };
 }
