@@ -33,9 +33,11 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def presenter(tmp_path_factory):
-    root = tmp_path_factory.mktemp("present")
+    top = tmp_path_factory.mktemp("present")
+    root = top / "served"  # present serves the notebook's folder; the secret lies outside it
+    root.mkdir()
     (root / "talk.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
-    (root / "secret.txt").write_text("instructor only", encoding="utf-8")
+    (top / "secret.txt").write_text("instructor only", encoding="utf-8")
     env = dict(os.environ)
     for name in ("JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
         (root / name).mkdir()
@@ -75,7 +77,7 @@ def test_requests_for_another_host_name_are_refused(presenter):
     assert get(port, "/voila/static/voila.js", f"localhost:{port}")[0] == 200
 
 
-@pytest.mark.parametrize("path", ["/voila/files/../secret.txt", "/voila/files/%2e%2e/secret.txt",
+@pytest.mark.parametrize("path", ["/voila/files/../secret.txt", "/voila/files/%2e%2e/secret.txt", "/voila/render/..%2fsecret.txt",
                                   "/voila/static/..%2f..%2f..%2fetc%2fpasswd",
                                   "/voila/files//etc/passwd", "/voila/render/..%2fsecret.txt"])
 def test_paths_outside_the_served_folder_are_not_served(presenter, path):
@@ -87,13 +89,13 @@ def test_paths_outside_the_served_folder_are_not_served(presenter, path):
 
 def test_kernels_are_capped_and_code_is_not_executed_over_the_websocket(presenter):
     port, log = presenter
-    status, page = get(port, "/")
+    status, page = get(port, "/voila/render/talk.ipynb")
     assert status == 200 and "presented" in page
     kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page) or re.search(
         r"kernel_id[\"']?\s*[:=]\s*[\"']([0-9a-f-]{36})", page)
     assert kernel, "no kernel id in the page"
     # The first page's kernel is young (a page may still be loading): the second load is refused.
-    status, body = get(port, "/")
+    status, body = get(port, "/voila/render/talk.ipynb")
     assert status == 503 and "presented" not in body
     assert "already runs 1 kernels, its limit (--max-kernels)" in log.read_text(errors="replace")
     # An execute_request over the kernel's websocket is dropped: the kernel never runs it.
