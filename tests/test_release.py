@@ -38,7 +38,7 @@ def tags(cell) -> list[str]:
 def test_release_writes_one_copy_per_source(released, sets):
     out, paths = released
     assert sorted(p.name for p in paths) == sorted(f"{s}.ipynb" for s in sets)
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    assert sorted(p.name for p in out.iterdir()) == [".coursekit-output", *sorted(p.name for p in paths)]
 
 
 def test_copies_have_blank_answers_and_no_instructor_cells(released, sets):

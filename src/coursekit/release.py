@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._io import write_atomic
+from ._io import OutputError, claim_output, mark_output, write_atomic
 from .cells import cell_source, cell_tags
 from .quiz import (
     TAG_ANSWER,
@@ -176,6 +176,10 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
     from .notebooks import execute_notebook, problems_in
 
     source, out = Path(source), Path(out)
+    try:  # never into or over the sources, the repository, or a folder coursekit did not write
+        claim_output(out, command="release", inputs=[source])
+    except OutputError as exc:
+        raise ReleaseError([str(exc)]) from None
     paths = _sources(source)
     if not paths:
         raise ReleaseError([f"{source}: no exercise notebooks (*.ipynb) found"])
@@ -216,4 +220,5 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
         raise ReleaseError(problems)
     for item in released:
         write_atomic(item.target, item.text)
+    mark_output(out, "release")
     return [item.target for item in released]
