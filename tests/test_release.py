@@ -65,8 +65,33 @@ def test_every_check_says_not_answered(released, sets):
         checks = [c for c in nb.cells if any(t.startswith("check:") for t in tags(c))]
         assert len(checks) == len(ex.questions)
         for cell in checks:
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            assert text.startswith("Not answered yet"), cell.outputs
+            [output] = cell.outputs
+            assert output.output_type == "display_data", cell.outputs  # HTML with a text fallback
+            assert output.data["text/plain"].startswith("Not answered yet"), cell.outputs
+            assert "<strong>Not answered yet.</strong>" in output.data["text/html"]
+
+
+def test_a_copy_opens_with_the_run_first_note_and_installs_the_answer_help(released, sets):
+    out, _ = released
+    for set_id in sets:
+        nb = nbformat.read(out / f"{set_id}.ipynb", as_version=4)
+        assert nb.cells[0].source.startswith("# ") and nb.cells[1].id == "run-first"
+        assert "run the cells from the top" in nb.cells[1].source
+        [setup] = [c for c in nb.cells if "setup" in tags(c)]
+        assert "quiz.install_answer_help()" in setup.source
+
+
+def test_no_rubric_reaches_the_copy_and_written_answers_get_the_guide(released, sets):
+    out, _ = released
+    for set_id, ex in sets.items():
+        text = (out / f"{set_id}.ipynb").read_text(encoding="utf-8")
+        assert '"rubric"' not in text
+        for q in ex.questions:
+            if q.kind == "text":
+                assert q.guide and q.guide in text  # each written question has its own neutral guide
+                for piece in q.rubric.split(". "):
+                    if len(piece.split()) >= 6:
+                        assert piece not in text, (set_id, q.qid, piece)
 
 
 def solution_forms(value) -> set[str]:

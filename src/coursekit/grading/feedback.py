@@ -9,6 +9,7 @@ from importlib import resources
 from string import Template
 
 from ..quiz import ExerciseSet
+from ..quiz.judge import GENERIC_GUIDE
 from .results import ItemResult, StudentResult, fmt_points
 
 __all__ = ["feedback_html"]
@@ -57,9 +58,11 @@ def _item_html(item: ItemResult) -> str:
                        f"(up to {fmt_points(q.points)} point{'' if q.points == 1 else 's'})."),
         }.get(item.status, e(item.status))
         parts.append(f'<p class="{e(item.status)}">{verdict}</p>')
+        if item.note:  # the same sentence the notebook's check gave: a wrongly formed answer, or parts right
+            parts.append(f'<p class="note">{e(item.note)}</p>')
     if q.kind == "text":
-        if q.rubric:
-            parts.append(f'<div class="why"><p>What your instructor looks for: {e(q.rubric)}</p></div>')
+        # The student sees what a good answer covers; the rubric stays in the instructor's tables.
+        parts.append(f'<div class="why"><p>A good answer here covers: {e(q.guide or GENERIC_GUIDE)}</p></div>')
     elif q.explanation:
         cite = f" Reread ¶{q.paragraph} of the article to see it in context." if q.paragraph else ""
         parts.append(f'<div class="why"><p>{e(q.explanation.strip())}{cite}</p></div>')

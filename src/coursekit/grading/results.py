@@ -36,6 +36,7 @@ class ItemResult:
     answer: str  # what was given, as text (repr, or the text itself for free text)
     value: Any = None
     message: str = ""  # the check's message, or why the answer could not be read
+    note: str = ""  # the check's sentence about this answer: its form, or how many parts are right
 
 
 @dataclass

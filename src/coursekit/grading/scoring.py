@@ -149,7 +149,7 @@ def grade_notebook(sub: Submission, ex: ExerciseSet, checker: Checker) -> SetRes
             result.notes.append(f"{q.qid}: {feedback}")
             continue
         result.items.append(ItemResult(q, feedback.status, float(feedback.points), shorten(text),
-                                       value, feedback.message))
+                                       value, feedback.message, feedback.note))
     return result
 
 
