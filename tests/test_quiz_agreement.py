@@ -217,3 +217,26 @@ def test_feedback_shows_as_an_html_block_with_words_and_icon():
         assert f"<strong>{word}.</strong>" in block and icon in block and 'aria-hidden="true"' in block
         assert 'role="status"' in block and "white-space:normal" in block and "<pre" not in block
         assert "&lt;b&gt;" in block and block.count(word) == 1  # escaped; the status is said once
+
+
+def test_the_grader_explains_a_wrongly_formed_answer_and_never_shows_the_rubric(sets, tmp_path):
+    from coursekit.grading import GradingReport, StudentResult
+    from coursekit.grading.feedback import feedback_html
+    from coursekit.grading.tables import response_rows
+
+    ex = sets[0]
+    multiple = next(q for q in ex.questions if q.kind == "multiple")
+    text = next(q for q in ex.questions if q.kind == "text")
+    cells = [{"cell_type": "code", "metadata": {"tags": [f"answer:{multiple.qid}"]}, "source": f'{multiple.qid} = "x"'},
+             {"cell_type": "code", "metadata": {"tags": [f"answer:{text.qid}"]}, "source": f'{text.qid} = "My view."'}]
+    result = grade_notebook(Submission(Path("s.ipynb"), answer_cells=cells), ex, Checker())
+    notebook_says = ex.feedback(multiple.qid, "x", f'{multiple.qid} = "x"')
+    assert notebook_says.note.startswith("Write a list of options")
+    student = StudentResult("ana", sets={ex.set_id: result})
+    page = feedback_html(student, [ex])
+    assert notebook_says.note.replace('"', "&quot;") in page  # the same sentence, escaped
+    assert "A good answer here covers: " + text.guide in page.replace("&#x27;", "'")
+    assert text.rubric[:40].replace("'", "&#x27;") not in page
+    rows = response_rows(GradingReport([student], [ex], [], tmp_path))
+    [row] = [r for r in rows if r[2] == text.qid]
+    assert row[-1].startswith("mark by the rubric: ") and text.rubric[:40] in row[-1]

@@ -44,7 +44,8 @@ def _body(feedback: Feedback, word: str) -> str:
         if message.lower().startswith(lead.lower()):
             rest = message[len(lead):]
             if rest[:1] in (".", ":"):
-                return rest[1:].strip()
+                rest = rest[1:].strip()
+                return rest[:1].upper() + rest[1:]  # a sentence of its own after the label
     return message
 
 
