@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from coursekit import cli
 from coursekit.quiz import load_exercise_set
+from coursekit.quiz.selfcheck import ITERATIONS
 from coursekit.release import ReleaseError, blank_answer, release, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,9 +88,15 @@ def test_no_rubric_reaches_the_copy_and_written_answers_get_the_guide(released, 
     for set_id, ex in sets.items():
         text = (out / f"{set_id}.ipynb").read_text(encoding="utf-8")
         assert '"rubric"' not in text
+        [setup] = [c for c in nbformat.reads(text, as_version=4).cells if "setup" in tags(c)]
+        call = next(n for n in ast.walk(ast.parse(setup.source)) if isinstance(n, ast.Call)
+                    and getattr(n.func, "attr", "") == "from_json")
+        data = json.loads(ast.literal_eval(call.args[0]))
+        assert data["iterations"] == ITERATIONS  # the copy's digests are key-stretched
         for q in ex.questions:
             if q.kind == "text":
-                assert q.guide and q.guide in text  # each written question has its own neutral guide
+                assert q.guide and data["questions"][q.qid]["guide"] == q.guide  # its own neutral guide
+                assert "rubric" not in data["questions"][q.qid]
                 for piece in q.rubric.split(". "):
                     if len(piece.split()) >= 6:
                         assert piece not in text, (set_id, q.qid, piece)

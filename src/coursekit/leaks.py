@@ -12,7 +12,9 @@ so ``["b", "d"]``, ``b, d`` and ``B → D`` are one form), and:
   beside its question, a span question's target claim id, and every solution
   written as an assignment (``q2 = "<the solution>"``).  Where the copy must
   show the options (question cells, answer cells, the set-up's check data),
-  the quoted options are masked first, so listing them is no leak;
+  the quoted options are masked first, so listing them is no leak, and a
+  single choice's key is not looked for there (a prompt may gloss each
+  option in its own words);
 * an **explanation** or **rubric** sentence leaks when any run of
   ``SHINGLE`` words from it appears that is not public anyway (the article,
   the case's timeline and glossary, the prompts, options, hints and guides);
@@ -161,7 +163,7 @@ def _key_patterns(q: Question, solution: Any) -> list[tuple[str, str]]:
                       + r"\W*".join(re.escape(w) for w in tokens(literal)[:12])))
     key = q.key
     if q.kind == "single" and isinstance(key, str) and len(tokens(key)) > 1:
-        found.append(("the key", _joined(tokens(key))))
+        found.append(("the key", "opt:" + _joined(tokens(key))))
     elif q.kind in ("multiple", "ordering") and isinstance(key, list) and len(key) > 1:
         found.append(("the key", _joined(tokens(" ".join(key)))))
     elif q.kind == "matching" and isinstance(key, dict):
@@ -174,10 +176,16 @@ def _key_patterns(q: Question, solution: Any) -> list[tuple[str, str]]:
     return found
 
 
-def _found(pattern: str, raw: str, words: str) -> bool:
-    """A regex (``re:``) is matched against the folded text, a word sequence against its masked words."""
+def _found(pattern: str, part: Part, raw: str, words: str) -> bool:
+    """A regex (``re:``) is matched against the folded text, a word sequence against its masked words.
+
+    A single choice's key (``opt:``) is one of the options, which question
+    cells list and gloss in their own words: it is looked for everywhere else.
+    """
     if pattern.startswith("re:"):
         return re.search(pattern[3:], raw) is not None
+    if pattern.startswith("opt:"):
+        return not part.lists_options and pattern[4:] in words
     return pattern in words
 
 
@@ -206,7 +214,7 @@ def leaks_in(nb: Any, name: str, ex: ExerciseSet, case: Any) -> list[str]:
         reported: set[tuple[str, str]] = set()
         for what, pattern in checks:
             for part, raw, words in prepared:
-                if (part.where, what) in reported or not _found(pattern, raw, words):
+                if (part.where, what) in reported or not _found(pattern, part, raw, words):
                     continue
                 reported.add((part.where, what))
                 problems.append(f"{part.where}: {what} of {ex.set_id} {q.qid} appears; "
