@@ -118,12 +118,12 @@ def claim_output(out: str | Path, *, command: str, inputs: Iterable[str | Path] 
     out = given.resolve()
     what = f"coursekit {command}: will not write {given}"
     instead = f"choose a new folder, e.g. {out.parent / (out.name + '-' + command)}"
-    inputs = [Path(s).resolve() for s in inputs]
-    for start in (Path.cwd(), *inputs):
+    resolved = [Path(s).resolve() for s in inputs]
+    for start in (Path.cwd(), *resolved):
         root = _repo_root(start)
         if root is not None and (out == root or out in root.parents):
             raise OutputError(f"{what}: it {'is' if out == root else 'holds'} the repository {root}; {instead}")
-    for src in inputs:
+    for src in resolved:
         how = _relation(out, src)
         if how:
             raise OutputError(f"{what}: it {how} the input {src} (what this command reads); {instead}")

@@ -44,7 +44,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._started: dict[str, float] = {}
 
-    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]  # jupyter_server's async manager
         running = [k for k in self.list_kernel_ids() if k in self]
         if len(running) >= self.max_kernels:
             now = time.monotonic()
@@ -59,6 +59,6 @@ class CappedKernelManager(AsyncMappingKernelManager):
         self._started[kernel_id] = time.monotonic()
         return kernel_id
 
-    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self._started.pop(kernel_id, None)
         await super().shutdown_kernel(kernel_id, *args, **kwargs)

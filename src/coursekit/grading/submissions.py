@@ -121,9 +121,9 @@ def _keep_answer_cell(sub: Submission, tags: list[str], source: str | None) -> N
     issue = ""
     if source is None:
         issue = "the answer cell's source is not text"
-    elif _SURROGATE.search(source):
+    elif (lone := _SURROGATE.search(source)) is not None:
         issue = ("the answer cell holds a character that is not valid Unicode (a lone surrogate, "
-                 f"{visible(_SURROGATE.search(source).group())}); retype the answer")
+                 f"{visible(lone.group())}); retype the answer")
     elif len(source) > MAX_CELL_CHARS:
         issue = (f"the answer cell holds {len(source):,} characters; answers over "
                  f"{MAX_CELL_CHARS:,} are not read")

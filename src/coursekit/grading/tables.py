@@ -59,7 +59,8 @@ def problems_text(problems: list[str], limit: int = MAX_CELL - 100) -> str:
     >>> problems_text(["one", "two", "three"], limit=14)
     'one | two | … 1 more problems not shown (3 in all)'
     """
-    shown, size = [], 0
+    shown: list[str] = []
+    size = 0
     for problem in problems:
         size += len(problem) + 3
         if size > limit:
@@ -80,7 +81,9 @@ def response_rows(report: GradingReport) -> list[list[str]]:
             result = student.sets.get(ex.set_id)
             for item in result.items if result else []:
                 correct = "" if item.status in ("manual", "marked") else ("1" if item.status == "correct" else "0")
-                note = item.message if item.status in ("missing", "duplicate", "invalid", "error") else ""
+                note = item.message if item.status in ("missing", "duplicate", "invalid", "error") else item.note
+                if item.status == "manual" and item.question.rubric:  # for the instructor's eyes only
+                    note = f"mark by the rubric: {item.question.rubric}"
                 answer = spreadsheet_text(item.answer) if item.question.kind == "text" else item.answer  # raw text
                 rows.append([spreadsheet_text(student.name), ex.set_id, item.question.qid, item.question.kind,
                              answer, item.status, correct, fmt_points(item.points),
