@@ -13,7 +13,7 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check
+.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check lite lite-setup lite-fixture
 
 help:
 	@echo "make lab        set up and open the lessons in JupyterLab"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench      measure speed and memory into benchmarks/results.md"
 	@echo "make present    show lesson 04 on the projector (Voila, no code; NOTEBOOK=..., PRESENT_PORT=...)"
 	@echo "make handouts   export the lessons to static HTML in handouts/"
+	@echo "make lite       build the student kit as a JupyterLite site in lite-site/ (no server; PYODIDE=dir-or-archive to carry Pyodide)"
 	@echo "make hub-check  run 10+ simulated students through a local JupyterHub (installs jupyterhub)"
 	@echo "make lint       ruff over the package and tests"
 	@echo "make clean      remove .venv and build outputs"
@@ -30,7 +31,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coursekit needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[server,test]'
 	# JupyterLab settings for the class: no "Jupyter news?" prompt, no news fetch.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
@@ -88,8 +89,34 @@ handouts: setup
 hub-check: setup
 	$(BIN)/python benchmarks/hub_check.py
 
+# The JupyterLite site (coursekit lite).  Its builder lives in its own
+# environment, .venv-lite: jupyterlite-core 0.6.4 bundles JupyterLab 4.4 and
+# needs jupyterlab_widgets 3.0.14, the kit's JupyterLab 4.6.6 needs 3.0.17.
+# The wheels the browser kernel installs are downloaded here, hash-checked;
+# the site build itself needs no network.
+LITE_VENV  ?= .venv-lite
+LITE_STAMP := $(LITE_VENV)/.coursekit-lite-installed
+LITE_OUT   ?= lite-site
+$(LITE_STAMP): requirements/lite.txt requirements/lite-kernel.txt
+	test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --no-deps -r requirements/lite.txt
+	rm -rf $(LITE_VENV)/share/coursekit-lite/wheels
+	$(LITE_VENV)/bin/python -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+		-r requirements/lite-kernel.txt -d $(LITE_VENV)/share/coursekit-lite/wheels
+	touch $(LITE_STAMP)
+
+lite-setup: $(LITE_STAMP)
+
+lite: setup lite-setup
+	$(BIN)/coursekit lite --out $(LITE_OUT) --force $(if $(PYODIDE),--pyodide $(PYODIDE))
+
+# The self-hosted Pyodide the browser test uses, in ~/.cache/coursekit-lite
+# (see tests/browser/lite_fixture.py for where its files come from).
+lite-fixture: setup
+	$(BIN)/python tests/browser/lite_fixture.py
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) build dist release results handouts rendered test-artifacts
+	rm -rf $(VENV) $(LITE_VENV) build dist release results handouts rendered test-artifacts lite-site
