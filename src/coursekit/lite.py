@@ -102,6 +102,32 @@ BOOT_JS = """\
 })();
 """
 
+# In the site's file browser beside notebooks/ and exercises/: how work is kept and handed in.
+SITE_README = """\
+# NATO and Russia, February 2013: who said what?
+
+Start with `notebooks/00_start_here.ipynb`; the exercises are in `exercises/`.
+
+Everything here runs in this browser tab: JupyterLab and Python (Pyodide).
+The first start of a notebook takes a little while (Python and its packages
+load into the tab); after that it is quicker.
+
+## Your work is kept in this browser
+
+Saving (File > Save Notebook, or Ctrl+S) keeps your notebook in this
+browser, on this computer, for this site. It is **not** on a server: another
+browser or computer does not see it, and clearing the browser's site data (or
+closing a private window) deletes it.
+
+## Handing in
+
+1. Save the notebook (Ctrl+S).
+2. In the file browser on the left, right-click the notebook and choose
+   **Download**. Your browser saves a `.ipynb` file, usually in Downloads.
+3. Hand in that file the way your instructor tells you (upload it to the
+   course page, for example). Keep the file name.
+"""
+
 INDEX_HTML = """\
 <!DOCTYPE html>
 <html lang="en">
@@ -271,6 +297,7 @@ def _contents(repo: Path, contents: Path, timeout: int) -> None:
     release(repo / "exercises", contents / "exercises", timeout=timeout)
     for notebook in sorted(contents.rglob("*.ipynb")):
         _for_the_browser(notebook)
+    (contents / "README.md").write_text(SITE_README, encoding="utf-8")
 
 
 def _lite_config(pyodide_index: str) -> dict[str, Any]:
@@ -385,7 +412,9 @@ def build_lite_site(repo: str | Path, out: str | Path, *, pyodide: str | Path | 
              "jupyter lite build", cwd=lite_dir, timeout=timeout)
         shutil.copytree(extra, site / "static", dirs_exist_ok=True)
         (site / "index.html").write_text(INDEX_HTML.format(start=START_NOTEBOOK), encoding="utf-8")
-        for junk in (".jupyterlite.doit.db",):
+        # GitHub Pages: serve every file as it is (no Jekyll processing).
+        (site / ".nojekyll").write_text("", encoding="utf-8")
+        for junk in (".jupyterlite.doit.db", "overrides.json"):
             (site / junk).unlink(missing_ok=True)
 
         leaks = leaks_in_site(site, repo / "exercises")
