@@ -13,7 +13,7 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check lite lite-setup lite-fixture
+.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check lite lite-setup lite-fixture lite-bench
 
 help:
 	@echo "make lab        set up and open the lessons in JupyterLab"
@@ -118,6 +118,10 @@ lite: setup lite-setup
 # (see tests/browser/lite_fixture.py for where its files come from).
 lite-fixture: setup
 	$(BIN)/python tests/browser/lite_fixture.py
+
+# JupyterLite site size, time to first output and tab memory -> benchmarks/results.md.
+lite-bench: setup lite-setup
+	$(BIN)/python benchmarks/lite_bench.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
