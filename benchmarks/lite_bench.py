@@ -92,9 +92,8 @@ def renderer_mib() -> float | None:
 
 
 def measure(site: Path) -> dict:
-    from playwright.sync_api import sync_playwright
-
     from conftest import CHROMIUM_ARGS, _free_port
+    from playwright.sync_api import sync_playwright
 
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
@@ -110,8 +109,11 @@ def measure(site: Path) -> dict:
             for lesson in LESSONS:
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 transferred = [0]
-                context.on("response", lambda r: transferred.__setitem__(
-                    0, transferred[0] + int(r.headers.get("content-length", 0) or 0)))
+
+                def count(response, box=transferred):
+                    box[0] += int(response.headers.get("content-length", 0) or 0)
+
+                context.on("response", count)
                 page = context.new_page()
                 cold = run_lesson(page, base + lesson)
                 cold["served_mb"] = round(transferred[0] / 1e6, 1)
