@@ -13,7 +13,7 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check lite lite-setup lite-fixture lite-bench
+.PHONY: help setup lab test test-fast notebooks browser-deps lint typecheck check clean bench present handouts hub-check lite lite-setup lite-fixture lite-bench
 
 help:
 	@echo "make lab        set up and open the lessons in JupyterLab"
@@ -25,6 +25,8 @@ help:
 	@echo "make lite       build the student kit as a JupyterLite site in lite-site/ (no server; PYODIDE=dir-or-archive to carry Pyodide)"
 	@echo "make hub-check  run 10+ simulated students through a local JupyterHub (installs jupyterhub)"
 	@echo "make lint       ruff over the package and tests"
+	@echo "make typecheck  mypy over the package"
+	@echo "make check      lint, typecheck and test (what .ci/run runs)"
 	@echo "make clean      remove .venv and build outputs"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -66,14 +68,14 @@ browser-deps:
 # fixture cannot be had, its browser test skips and says why.
 test: setup browser-deps lite-setup
 	-@$(BIN)/python tests/browser/lite_fixture.py >/dev/null
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(JOBS)
 
 # Quick loop while editing the package: no notebooks, no browser.
 test-fast: setup
 	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
 
 notebooks: setup
-	$(BIN)/python -m coursekit.notebooks build
+	$(BIN)/coursekit build-notebooks
 
 # Performance measurements -> benchmarks/results.md and results.json (not part of make test).
 bench: setup
@@ -86,7 +88,7 @@ present: setup
 
 # Static HTML of the lessons (no code, figures embedded) in handouts/ (git-ignored).
 handouts: setup
-	$(BIN)/python -m coursekit.handouts build --lessons notebooks --out handouts
+	$(BIN)/coursekit handouts --lessons notebooks --out handouts
 
 # Local JupyterHub with simulated students (not part of make test). Installs
 # jupyterhub into .venv and configurable-http-proxy into node_modules/ on demand.
@@ -125,6 +127,12 @@ lite-bench: setup lite-setup
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+# What CI runs: the linter, the type checker, then the whole test suite.
+check: lint typecheck test
 
 clean:
 	rm -rf $(VENV) $(LITE_VENV) build dist release results handouts rendered test-artifacts lite-site
