@@ -14,7 +14,7 @@ Widgets only change the ``.value`` of their children in observers (no
 >>> explorer = ClaimExplorer(case)
 >>> explorer.side.value = "Russia"
 >>> explorer.count.value
-'<span class="ck-count">16 of 31 claims</span>'
+'<span class="ck-count">16 of 30 claims</span>'
 >>> agreement_line(case, "cooperation")
 'NATO supports, NATO-Russia Council supports: the sides that take a position agree — both support “NATO-Russia practical cooperation is producing real results”. Russia and Analyst make no claim on it.'
 
