@@ -332,6 +332,8 @@ def _texts(site: Path):
         if any(rel == top or rel.startswith(top + "/") for top in _NOT_OURS):
             continue
         if path.suffix == ".whl":
+            if not path.name.startswith("coursekit-"):
+                continue  # ipywidgets, comm, jupyterlab_widgets: pinned by hash, not ours
             with zipfile.ZipFile(path) as zf:
                 for member in zf.namelist():
                     if Path(member).suffix in _SCANNED:
@@ -343,8 +345,9 @@ def _texts(site: Path):
 def leaks_in_site(site: str | Path, exercises: str | Path) -> list[str]:
     """The release's leak scan over every notebook of ``site`` and every other file we put there.
 
-    JupyterLite's own application (``build/``, ``extensions/``) and Pyodide
-    are installed packages, not ours, and are not scanned.  As in the student
+    JupyterLite's own application (``build/``, ``extensions/``), Pyodide and
+    the third-party wheels (pinned by sha256) are not ours and are not
+    scanned; the coursekit wheel is, file by file.  As in the student
     kit, span targets (claim ids) are looked for only in the exercise copies.
     """
     from .quiz import load_exercise_set

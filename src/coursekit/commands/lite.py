@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    where = "its own copy of Pyodide" if args.pyodide else "Pyodide from the CDN (students need the internet)"
-    print(f"wrote the JupyterLite site to {out} ({where}); it opens on lesson 00")
+    where = "with its own copy of Pyodide" if args.pyodide else "loading Pyodide from the CDN: students need the internet"
+    print(f"wrote the JupyterLite site to {out}, {where}; it opens on lesson 00")
     print(f"try it: python3 -m http.server --bind 127.0.0.1 --directory {out} 8000, then open http://127.0.0.1:8000/")
     return 0
