@@ -207,9 +207,16 @@ def test_the_release_leak_scan_passes_on_every_notebook_of_the_site_and_catches_
     nb = json.loads(leaked.read_text(encoding="utf-8"))
     nb["cells"][-1]["source"] = f"q7 = {ex.solutions['q7']!r}\n"
     leaked.write_text(json.dumps(nb), encoding="utf-8")
+    # Inside the kit's own wheel it is found too; a third-party wheel (pinned by hash) is not opened.
+    (copy / "static" / "coursekit").mkdir(parents=True)
+    for name in ("coursekit-0.0-py3-none-any.whl", "ipywidgets-0.0-py3-none-any.whl"):
+        with zipfile.ZipFile(copy / "static" / "coursekit" / name, "w") as zf:
+            zf.writestr("pkg/leak.py", f"q7 = {ex.solutions['q7']!r}\n")
     problems = leaks_in_site(copy, REPO_ROOT / "exercises")
-    assert problems and all("00_start_here.ipynb" in p for p in problems)
-    assert any("q7" in p for p in problems)
+    assert problems and all("00_start_here.ipynb" in p or "coursekit-0.0" in p for p in problems)
+    assert any("q7" in p and "00_start_here" in p for p in problems)
+    assert any("coursekit-0.0-py3-none-any.whl!pkg/leak.py" in p for p in problems)
+    assert not any("ipywidgets" in p for p in problems)
 
 
 def test_the_site_opens_on_lesson_00_with_the_kits_settings(site):
