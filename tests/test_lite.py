@@ -62,7 +62,8 @@ def test_the_browser_kernel_wheels_are_pinned_by_hash():
     lines = [line.split("#", 1)[0].strip() for line in
              (REQUIREMENTS / "lite-kernel.txt").read_text(encoding="utf-8").splitlines()]
     lines = [line for line in lines if line]
-    assert {line.split("==")[0] for line in lines} == {"ipywidgets", "comm", "jupyterlab_widgets"}
+    assert {line.split("==")[0] for line in lines} == {"ipywidgets", "comm", "jupyterlab_widgets",
+                                                         "anywidget", "psygnal"}
     for line in lines:
         assert re.fullmatch(r"[\w.-]+==[\w.]+ --hash=sha256:[0-9a-f]{64}", line), line
     assert "jupyterlab_widgets==3.0.14" in " ".join(lines)
@@ -249,7 +250,7 @@ def test_the_kit_wheel_in_the_site_installs_with_only_what_pyodide_has(site):
         metadata = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     required = sorted(line.split(":", 1)[1].split(">")[0].strip() for line in metadata.splitlines()
                       if line.startswith("Requires-Dist:") and "extra ==" not in line)
-    assert required == ["ipywidgets", "matplotlib", "pandas"]
+    assert required == ["anywidget", "ipywidgets", "matplotlib", "pandas"]
 
 
 def test_an_existing_folder_is_not_replaced_without_force(tmp_path):

@@ -91,10 +91,10 @@ def test_the_wheel_requires_only_what_a_lesson_needs_and_the_server_tools_are_an
     requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines()
                 if line.startswith("Requires-Dist:")]
     plain = sorted(r.split(">")[0].split(";")[0].strip() for r in requires if "extra ==" not in r)
-    assert plain == ["ipywidgets", "matplotlib", "pandas"]
+    assert plain == ["anywidget", "ipywidgets", "matplotlib", "pandas"]
     server = sorted(r.split(">")[0].strip() for r in requires if "extra == 'server'" in r
                     or 'extra == "server"' in r)
-    assert server == ["ipykernel", "jupyterlab", "nbclient", "nbconvert", "nbformat", "nbval"]
+    assert server == ["ipykernel", "jupyterlab", "mistune", "nbclient", "nbconvert", "nbformat", "nbval"]
 
 
 def test_the_installed_wheel_loads_its_own_case_outside_the_repo(installed, tmp_path):
@@ -140,3 +140,26 @@ def test_public_names_are_sorted_and_resolve():
     missing = [name for name in coursekit.__all__ if getattr(coursekit, name, None) is None]
     assert missing == []
     assert "ClaimExplorer" in dir(coursekit)  # lazy names are listed too
+
+
+SETTINGS_IN_WHEEL = "coursekit-0.1.0.data/data/share/jupyter/lab/settings/overrides.d/coursekit.json"
+NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def test_the_wheel_installs_the_class_jupyterlab_settings(wheel):
+    """No "Jupyter news?" pop-up and no update check, wherever the package is installed."""
+    import json
+
+    with zipfile.ZipFile(wheel) as archive:
+        assert json.loads(archive.read(SETTINGS_IN_WHEEL)) == NO_NEWS
+
+
+def test_jupyterlab_here_reads_the_class_settings():
+    """The environment the tests run in got them from the (editable) install, and JupyterLab reads them."""
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    settings_dir = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    overrides, error = _get_overrides(str(settings_dir))
+    assert error == ""
+    assert overrides["@jupyterlab/apputils-extension:notification"] == NO_NEWS[
+        "@jupyterlab/apputils-extension:notification"]

@@ -36,6 +36,7 @@ _LAZY = {
     "locate": "authoring",
     "new_case": "authoring",
     "read_answers": "quiz",
+    "readable_tables": "tables",
     "stance_by_side": "plots",
     "timeline_figure": "plots",
 }
@@ -75,6 +76,7 @@ __all__ = [
     "locate",
     "new_case",
     "read_answers",
+    "readable_tables",
     "split_paragraphs",
     "stance_by_side",
     "timeline_figure",
