@@ -63,7 +63,7 @@ def test_the_browser_kernel_wheels_are_pinned_by_hash():
              (REQUIREMENTS / "lite-kernel.txt").read_text(encoding="utf-8").splitlines()]
     lines = [line for line in lines if line]
     assert {line.split("==")[0] for line in lines} == {"ipywidgets", "comm", "jupyterlab_widgets",
-                                                         "anywidget", "psygnal"}
+                                                         "anywidget", "psygnal", "typing_extensions"}
     for line in lines:
         assert re.fullmatch(r"[\w.-]+==[\w.]+ --hash=sha256:[0-9a-f]{64}", line), line
     assert "jupyterlab_widgets==3.0.14" in " ".join(lines)

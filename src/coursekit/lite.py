@@ -64,9 +64,9 @@ PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 # Pyodide's own builds the kernel loads when it starts: jupyterlite-pyodide-kernel
 # needs micropip, ssl, sqlite3, ipython and jedi; the lessons need pandas and
 # matplotlib.  Their dependencies come along (pyodide_packages).
-PRELOAD = ("micropip", "ssl", "sqlite3", "ipython", "jedi", "pandas", "matplotlib", "typing-extensions")
+PRELOAD = ("micropip", "ssl", "sqlite3", "ipython", "jedi", "pandas", "matplotlib")
 # Pure-Python wheels from requirements/lite-kernel.txt (Pyodide 0.27.7 has none of them).
-KERNEL_WHEELS = ("ipywidgets", "comm", "jupyterlab_widgets", "anywidget", "psygnal")
+KERNEL_WHEELS = ("ipywidgets", "comm", "jupyterlab_widgets", "anywidget", "psygnal", "typing_extensions")
 PYODIDE_CORE = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 LITE_KERNELSPEC = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
