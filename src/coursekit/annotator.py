@@ -65,14 +65,19 @@ def _asset(name: str) -> str:
 _CLAUSE_END = re.compile(r"[,;:.!?\u2013\u2014][\"'\u2019\u201d]*\s+|\s+(?=(?:unless|because|but|and|while|although|whereas)\b)")
 
 
+_MIN_WORDS_BEFORE_CONJUNCTION = 5
+
+
 def clause_units(article: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split ``article[start:end]`` into clause units that tile it (each keeps its trailing space).
 
-    >>> clause_units("We met. Russia will not agree unless NATO stops.", 0, 48)
-    [(0, 8), (8, 30), (30, 48)]
+    >>> clause_units("We met. Russia will not agree to cuts unless NATO stops.", 0, 56)
+    [(0, 8), (8, 38), (38, 56)]
     """
     units, at = [], start
     for m in _CLAUSE_END.finditer(article, start, end):
+        if m.group().isspace() and len(article[at:m.start()].split()) < _MIN_WORDS_BEFORE_CONJUNCTION:
+            continue  # "The US and NATO argue": too short to be a clause of its own
         if m.end() > at and m.end() < end:
             units.append((at, m.end()))
             at = m.end()

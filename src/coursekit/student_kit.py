@@ -75,6 +75,10 @@ PORT   ?= 8888
 $(STAMP): pyproject.toml requirements/constraints.txt
 \ttest -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 \t$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e .
+\t# Widget state is saved with the notebook: that is how a coding answer is handed in.
+\tmkdir -p $(VENV)/share/jupyter/lab/settings
+\tprintf '%s\\n' '{"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' \\
+\t\t> $(VENV)/share/jupyter/lab/settings/overrides.json
 \ttouch $(STAMP)
 
 setup: $(STAMP)

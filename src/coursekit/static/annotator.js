@@ -12,14 +12,22 @@
 //   Space                  select only the clause under the cursor
 //   Enter                  take the selected clauses as the span to code
 //   Escape                 clear the selection
-// The root carries data-lm-suppress-shortcuts so JupyterLab's command-mode
-// shortcuts (arrows, A, B, D D, ...) do not fire while focus is inside.
+// The root and every focusable element carry data-lm-suppress-shortcuts, so
+// JupyterLab's command-mode shortcuts (arrows, A, B, R, D D, 0 0, ...) do not
+// fire while focus is inside the widget (see el() below).
 
 const ATTRS = ["speaker", "mode", "topic", "stance"];
 const LABELS = { speaker: "Speaker", mode: "Mode", topic: "Topic", stance: "Stance" };
 
+// Lumino matches a shortcut's selector from the focused element upwards and stops
+// at the first element carrying data-lm-suppress-shortcuts: the focused element
+// itself must carry it, or selectors ending in ":focus" (the notebook's command-mode
+// ones) match it before the walk reaches the widget's root.
+const FOCUSABLE = new Set(["button", "input", "select", "textarea"]);
+
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
+  if (FOCUSABLE.has(tag) || props.tabindex !== undefined) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [key, value] of Object.entries(props)) {
     if (key === "text") node.textContent = value;
     else if (key === "class") node.className = value;
@@ -310,13 +318,13 @@ function render({ model, el: host }) {
       status.textContent = "Checking the new claim against the case…";
       return;
     }
+    pending = null;
+    selected = null;
+    condition.value = "";
     model.set("coding", [...coding(), entry]);
     model.set("edited", Date.now());
     model.save_changes();
     status.textContent = `Added: “${short(unitText(entry.start, entry.end))}” — ${label("speaker", entry.speaker)}.`;
-    pending = null;
-    selected = null;
-    condition.value = "";
     updateButton();
   });
 

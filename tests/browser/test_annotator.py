@@ -1,0 +1,91 @@
+"""The annotator in JupyterLab, in a real browser: code one span with the mouse, one by keyboard only.
+
+The notebook is saved and closed; the coding is then read from the file on
+disk (no kernel), as ``coursekit grade`` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from playwright.sync_api import expect
+
+from .annotator_page import AnnotatorOnPage
+from .conftest import screenshot
+from .test_lab import KERNEL_START_TIMEOUT, RUN_ALL_TIMEOUT, _RUN_ALL_SETTLED, _CODE_PROMPTS, menu, wait_for_kernel_idle
+
+pytestmark = pytest.mark.browser
+
+DEMO = "annotator_demo.ipynb"
+
+
+def _demo_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Annotator demo"),
+        nbformat.v4.new_code_cell('from coursekit.annotator import Annotator\n'
+                                  'Annotator("nato-russia-2013", paragraphs=[6, 7], role="exercise", '
+                                  'qid="q1", set_id="demo")'),
+        nbformat.v4.new_code_cell("1 + 1"),
+    ]
+    nbformat.write(nb, path)
+
+
+def test_code_by_mouse_and_keyboard_then_save(lab_server, page):
+    _demo_notebook(lab_server.root / DEMO)
+    page.goto(lab_server.lab_url(DEMO))
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=KERNEL_START_TIMEOUT)
+    wait_for_kernel_idle(page, lab_server, DEMO, KERNEL_START_TIMEOUT)
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(_RUN_ALL_SETTLED, arg=_CODE_PROMPTS, timeout=RUN_ALL_TIMEOUT)
+    ann = AnnotatorOnPage(page)
+    ann.wait(30_000)
+
+    # 1. mouse: drag across Lavrov's first sentence of ¶6 and code it
+    ann.drag_select(1127, 1208)
+    ann.choose_with_mouse(speaker="lavrov", mode="direct_quote", topic="missile_defence", stance="neutral")
+    ann.add.click()
+    expect(ann.items).to_have_count(1)
+
+    # 2. keyboard only: Shift+Tab back to the passage, move to ¶7's last clause, Enter, fill, add
+    cells_before = page.locator(".jp-Notebook .jp-Cell").count()
+    for _ in range(12):
+        if "ck-ann-passage" in ann.focused_class():
+            break
+        page.keyboard.press("Shift+Tab")
+    assert "ck-ann-passage" in ann.focused_class(), "Shift+Tab never reached the passage"
+    page.keyboard.press("End")
+    expect(ann.status).to_contain_text("and extends binding guarantees")
+    page.keyboard.press("Enter")
+    expect(ann.status).to_contain_text("Marked (keyboard)")
+    assert "ck-ann-speaker" in ann.focused_class()
+    for key in ["S"]:  # Sergey Lavrov
+        page.keyboard.press(key)
+    page.keyboard.press("Tab")
+    page.keyboard.press("p")  # paraphrase
+    page.keyboard.press("Tab")
+    page.keyboard.type("Deeper")  # Deeper strategic arms cuts (type-ahead in the list)
+    page.keyboard.press("Tab")
+    page.keyboard.press("o")  # opposes
+    page.keyboard.press("Tab")  # condition
+    page.keyboard.type("unless the US extends binding guarantees")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(ann.items).to_have_count(2)
+    # arrows and letters inside the widget never reached JupyterLab's command mode
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before
+    screenshot(page, "lab-annotator-coded")
+
+    menu(page, "File", "Save Notebook")
+    page.wait_for_timeout(1000)
+    saved = json.loads((lab_server.root / DEMO).read_text(encoding="utf-8"))
+    from coursekit.coding_state import find_coding
+
+    answer = find_coding(saved, "q1", None, "demo")
+    assert answer.status == "ok", answer.message
+    spans = [(c["start"], c["end"], c["speaker"], c["mode"], c["topic"], c["stance"]) for c in answer.value]
+    assert spans == [(1127, 1208, "lavrov", "direct_quote", "missile_defence", "neutral"),
+                     (1728, 1869, "lavrov", "paraphrase", "arms_cuts", "oppose")]
