@@ -89,3 +89,33 @@ def test_code_by_mouse_and_keyboard_then_save(lab_server, page):
     spans = [(c["start"], c["end"], c["speaker"], c["mode"], c["topic"], c["stance"]) for c in answer.value]
     assert spans == [(1127, 1208, "lavrov", "direct_quote", "missile_defence", "neutral"),
                      (1728, 1869, "lavrov", "paraphrase", "arms_cuts", "oppose")]
+
+
+LESSON = "06_code_it_yourself.ipynb"
+
+
+def test_lesson_in_voila_compares_with_the_key(voila_server_for, page):
+    from coursekit import load_case
+
+    case = load_case("nato-russia-2013")
+    claim = case.claim("lavrov-cuts-space")
+    server = voila_server_for(LESSON)
+    page.goto(server.url, wait_until="commit", timeout=30_000)
+    ann = AnnotatorOnPage(page)
+    ann.wait(120_000)
+    expect(page.locator("#loading")).to_be_hidden(timeout=120_000)
+    ann.drag_select(int(claim.start), int(claim.end))
+    ann.choose_with_mouse(speaker="chamberlain", mode="paraphrase", topic="arms_cuts", stance="oppose")
+    ann.add.click()
+    expect(ann.items).to_have_count(1)
+    ann.root.locator(".ck-ann-compare").click()
+    comparison = ann.root.locator(".ck-ann-comparison")
+    expect(comparison).to_contain_text("You found 1 of 2 claim(s)", timeout=15_000)
+    expect(comparison).to_contain_text("Found (F1 1.00)")
+    expect(comparison).to_contain_text("Missed")
+    expect(comparison).to_contain_text(claim.summary)
+    row = comparison.locator("tr", has_text="speaker")
+    expect(row).to_contain_text("Nigel Chamberlain")
+    expect(row).to_contain_text("Sergey Lavrov")
+    expect(row).to_contain_text("no")
+    screenshot(page, "voila-06-comparison")
