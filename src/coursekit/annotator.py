@@ -247,10 +247,10 @@ def render_coding_comparison(case: Case, result: CodingResult) -> str:
         claim = r.claim
         head = f"¶{claim.paragraph} “{esc(shorten(claim.quote, 90))}”"
         if not r.found:
-            parts.append(f"<h4 style="font-size:1em">{head}: Missed</h4><p>{esc(claim.summary)}</p>")
+            parts.append(f"<h4 style='font-size:1em'>{head}: Missed</h4><p>{esc(claim.summary)}</p>")
             continue
         assert r.span is not None
-        parts.append(f"<h4 style="font-size:1em">{head}: Found (F1 {r.f1:.2f})</h4>")
+        parts.append(f"<h4 style='font-size:1em'>{head}: Found (F1 {r.f1:.2f})</h4>")
         rows = [f"<tr><th {_TD}>Attribute</th><th {_TD}>You</th><th {_TD}>Key</th><th {_TD}>Agreed</th></tr>"]
         for attribute in result.attributes:
             mine = _value(case, attribute, r.span.attribute(attribute))
