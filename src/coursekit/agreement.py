@@ -75,11 +75,11 @@ def _token_values(index: TokenIndex, tokens: list[int], spans: Sequence[CodedSpa
             covering.setdefault(token, span)
     values: list[str | None] = []
     for token in tokens:
-        span = covering.get(token)
+        cover = covering.get(token)
         if attribute == "span":
-            values.append("1" if span is not None else "0")
+            values.append("1" if cover is not None else "0")
         else:
-            value = span.attribute(attribute) if span is not None else ""
+            value = cover.attribute(attribute) if cover is not None else ""
             values.append(value or None)
     return values
 

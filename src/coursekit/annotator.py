@@ -47,6 +47,7 @@ from .coding import (
     key_claims,
     parse_coding,
     score_coding,
+    value_label,
 )
 
 __all__ = ["Annotator", "ROLES", "clause_units", "render_coding_comparison"]
@@ -110,16 +111,16 @@ class Annotator(anywidget.AnyWidget):
 
     role = traitlets.Unicode("lesson").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
-    units = traitlets.List().tag(sync=True)  # [start, end, text, paragraph] tiling the passage
-    speaker_options = traitlets.List().tag(sync=True)
-    mode_options = traitlets.List().tag(sync=True)
-    topic_options = traitlets.List().tag(sync=True)
-    stance_options = traitlets.List().tag(sync=True)
-    existing = traitlets.List().tag(sync=True)  # author role: [start, end, claim_id] of the case's claims
+    units: traitlets.List[Any] = traitlets.List().tag(sync=True)  # [start, end, text, paragraph] tiling the passage
+    speaker_options: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    mode_options: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    topic_options: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    stance_options: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    existing: traitlets.List[Any] = traitlets.List().tag(sync=True)  # author role: [start, end, claim_id] of the case's claims
     # What the grader reads from the saved widget state (see coursekit.coding_state).
     ck_qid = traitlets.Unicode("").tag(sync=True)
     ck_set = traitlets.Unicode("").tag(sync=True)
-    coding = traitlets.List().tag(sync=True)
+    coding: traitlets.List[Any] = traitlets.List().tag(sync=True)
     edited = traitlets.Float(0).tag(sync=True)  # ms since 1970 of the last change made in the browser
     comparison = traitlets.Unicode("").tag(sync=True)  # lesson role: escaped HTML
     status = traitlets.Unicode("").tag(sync=True)
@@ -224,12 +225,6 @@ class Annotator(anywidget.AnyWidget):
 _TD = 'style="text-align:left;vertical-align:top;padding:0.15em 0.7em 0.15em 0"'
 
 
-def _value(case: Case, attribute: str, value: str) -> str:
-    from .coding import _value_label
-
-    return _value_label(case, attribute, value)
-
-
 def render_coding_comparison(case: Case, result: CodingResult) -> str:
     """Escaped HTML: for each key claim, the student's span and attributes beside the key's.
 
@@ -253,8 +248,8 @@ def render_coding_comparison(case: Case, result: CodingResult) -> str:
         parts.append(f"<h4 style='font-size:1em'>{head}: Found (F1 {r.f1:.2f})</h4>")
         rows = [f"<tr><th {_TD}>Attribute</th><th {_TD}>You</th><th {_TD}>Key</th><th {_TD}>Agreed</th></tr>"]
         for attribute in result.attributes:
-            mine = _value(case, attribute, r.span.attribute(attribute))
-            theirs = _value(case, attribute, claim.values[attribute])
+            mine = value_label(case, attribute, r.span.attribute(attribute))
+            theirs = value_label(case, attribute, claim.values[attribute])
             ok = "yes" if r.agreed[attribute] else "no"
             rows.append(f"<tr><td {_TD}>{esc(attribute)}</td><td {_TD}>{esc(mine)}</td>"
                         f"<td {_TD}>{esc(theirs)}</td><td {_TD}>{ok}</td></tr>")

@@ -60,9 +60,16 @@ def suggest_claim_id(existing: set[str], actor_id: str, quote: str) -> str:
 
 
 def _resolve(case: Any) -> Path:
-    from .cases import Case, _resolve as resolve_case
+    from .cases import Case
 
-    return case.path if isinstance(case, Case) else resolve_case(case)
+    if isinstance(case, Case):
+        return case.path
+    folder = Path(case)
+    if not (folder / CLAIMS).is_file():
+        raise CaseError(folder, [Problem(str(folder), None, None, (
+            "is not a case folder holding claims.csv; give the folder of the case to edit "
+            "(copy a bundled case first, e.g. with coursekit new-case or shutil.copytree)."))])
+    return folder
 
 
 def append_claim(case: Any, *, claim_id: str, actor_id: str, topic_id: str, start: int, end: int,

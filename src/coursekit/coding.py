@@ -59,6 +59,7 @@ __all__ = [
     "parse_coding",
     "score_coding",
     "token_f1",
+    "value_label",
 ]
 
 ATTRIBUTES: tuple[str, ...] = ("speaker", "mode", "topic", "stance", "condition")
@@ -305,7 +306,8 @@ def score_coding(case: Any, key: Sequence[KeyClaim], spans: Sequence[CodedSpan],
 
 # --- feedback ------------------------------------------------------------------------------------
 
-def _value_label(case: Any, attribute: str, value: str) -> str:
+def value_label(case: Any, attribute: str, value: str) -> str:
+    """How an attribute's value reads for students: a speaker's name, a topic's label, a mode's words."""
     if not value:
         return "nothing"
     if attribute == "speaker":
@@ -335,7 +337,7 @@ def coding_feedback(case: Any, result: CodingResult) -> str:
              f"{result.threshold:g})."]
     for r in result.claims:
         claim = r.claim
-        who = _value_label(case, "speaker", claim.values["speaker"])
+        who = value_label(case, "speaker", claim.values["speaker"])
         if not r.found:
             near = f" (your closest span overlapped it with F1 {r.f1:.2f})" if r.f1 > 0 else ""
             lines.append(f"- Missed: {_quote(case, claim.start, claim.end)} — {who}, "
@@ -349,8 +351,8 @@ def coding_feedback(case: Any, result: CodingResult) -> str:
             line += f" Agreed: {', '.join(right)}."
         for attribute in wrong:
             assert r.span is not None
-            given = _value_label(case, attribute, r.span.attribute(attribute))
-            wanted = _value_label(case, attribute, claim.values[attribute])
+            given = value_label(case, attribute, r.span.attribute(attribute))
+            wanted = value_label(case, attribute, claim.values[attribute])
             line += f" {attribute.capitalize()}: you gave {given}; the key says {wanted}"
             if attribute == "mode":
                 line += f" ({MODE_EXPLANATIONS.get(claim.values['mode'], '')})"

@@ -14,7 +14,14 @@ from playwright.sync_api import expect
 
 from .annotator_page import AnnotatorOnPage
 from .conftest import screenshot
-from .test_lab import KERNEL_START_TIMEOUT, RUN_ALL_TIMEOUT, _RUN_ALL_SETTLED, _CODE_PROMPTS, menu, wait_for_kernel_idle
+from .test_lab import (
+    _CODE_PROMPTS,
+    _RUN_ALL_SETTLED,
+    KERNEL_START_TIMEOUT,
+    RUN_ALL_TIMEOUT,
+    menu,
+    wait_for_kernel_idle,
+)
 
 pytestmark = pytest.mark.browser
 
