@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ._html import shorten
@@ -39,6 +40,7 @@ __all__ = [
     "SpeakerShares",
     "agreement_rows",
     "class_agreement",
+    "show_class_figure",
     "speaker_alt_text",
     "speaker_figure",
     "speaker_shares",
@@ -222,3 +224,24 @@ def speaker_figure(rows: Sequence[SpeakerShares], title: str) -> Any:
               ncol=min(4, len(order)), frameon=False)
     fig.tight_layout()
     return fig
+
+
+def show_class_figure(name: str, folder: str | Path = ".") -> Any:
+    """Display ``<name>.png`` with its alt text and alpha table (the debrief notebook calls this)."""
+    import base64
+    import json
+
+    from IPython.display import HTML
+
+    from ._html import esc
+
+    folder = Path(folder)
+    png = base64.b64encode((folder / f"{name}.png").read_bytes()).decode("ascii")
+    alt = (folder / f"{name}.txt").read_text(encoding="utf-8").strip()
+    rows = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    table = "".join(
+        f"<tr><td>{esc(a)}</td><td>{'' if alpha is None else f'{alpha:.2f}'}</td><td>{esc(note)}</td></tr>"
+        for a, alpha, _coders, _units, note in rows)
+    return HTML(f'<figure><img src="data:image/png;base64,{png}" alt="{esc(alt)}" style="max-width:100%">'
+                f"<figcaption>{esc(alt)}</figcaption></figure>"
+                f"<table><tr><th>attribute</th><th>Krippendorff's alpha</th><th>note</th></tr>{table}</table>")
