@@ -33,7 +33,7 @@ class AnnotatorOnPage:
 
     def __init__(self, page, index: int = 0) -> None:
         self.page = page
-        self.root = page.locator(".ck-annotator").nth(index)
+        self.root = page.locator(".ck-annotator:visible").nth(index)
         self.passage = self.root.locator(".ck-ann-passage")
         self.status = self.root.locator(".ck-ann-status")
         self.add = self.root.locator(".ck-ann-add")

@@ -83,11 +83,17 @@ def test_code_by_mouse_and_keyboard_then_save(lab_server, page):
     page.keyboard.press("Enter")
     expect(ann.items).to_have_count(2)
     # arrows and letters inside the widget never reached JupyterLab's command mode
+    # ("Deeper" holds an R, the condition a D, an A and a B: in command mode they would turn the
+    # cell to raw, delete it or insert cells; the earlier letters would have changed cell types)
     assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before
+    assert page.locator(".jp-Notebook .jp-RawCell, .jp-Notebook .jp-MarkdownCell").count() == 1
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
     screenshot(page, "lab-annotator-coded")
 
     menu(page, "File", "Save Notebook")
-    page.wait_for_timeout(1000)
+    expect(page.locator(".jp-mod-current.jp-mod-dirty")).to_have_count(0, timeout=10_000)
+    menu(page, "File", "Close Tab")
+    expect(page.locator(".jp-NotebookPanel")).to_have_count(0, timeout=10_000)
     saved = json.loads((lab_server.root / DEMO).read_text(encoding="utf-8"))
     from coursekit.coding_state import find_coding
 
@@ -126,3 +132,45 @@ def test_lesson_in_voila_compares_with_the_key(voila_server_for, page):
     expect(row).to_contain_text("Sergey Lavrov")
     expect(row).to_contain_text("no")
     screenshot(page, "voila-06-comparison")
+
+
+AUTHOR = "annotator_author.ipynb"
+
+
+def test_author_adds_a_claim_with_the_mouse(lab_server, page):
+    import shutil
+    import subprocess
+    import sys
+
+    from coursekit import load_case
+
+    folder = lab_server.root / "case-copy"
+    shutil.copytree(load_case("nato-russia-2013").path, folder)
+    before = (folder / "claims.csv").read_text(encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('from coursekit.annotator import Annotator\n'
+                                          'Annotator("case-copy", paragraphs=[5], role="author")')]
+    nbformat.write(nb, lab_server.root / AUTHOR)
+    page.goto(lab_server.lab_url(AUTHOR))
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=KERNEL_START_TIMEOUT)
+    wait_for_kernel_idle(page, lab_server, AUTHOR, KERNEL_START_TIMEOUT)
+    menu(page, "Run", "Run All Cells")
+    ann = AnnotatorOnPage(page)
+    ann.wait(60_000)
+    ann.drag_select(1078, 1123)  # "Mr Lavrov later told Russian journalists that"
+    ann.choose_with_mouse(speaker="chamberlain", mode="reported_fact", topic="transparency", stance="neutral")
+    ann.root.locator(".ck-ann-claim_id").fill("author-lavrov-told")
+    ann.root.locator(".ck-ann-summary").fill("The author reports that Lavrov spoke to Russian journalists.")
+    ann.add.click()
+    expect(ann.status).to_contain_text("Added claim author-lavrov-told", timeout=15_000)
+    screenshot(page, "lab-annotator-author")
+    after = (folder / "claims.csv").read_text(encoding="utf-8")
+    assert after.startswith(before) and after.count("\n") == before.count("\n") + 1
+    claim = load_case(folder).claim("author-lavrov-told")
+    article = (folder / "article.txt").read_text(encoding="utf-8")
+    assert (int(claim.start), int(claim.end)) == (1078, 1123)
+    assert claim.quote == article[1078:1123] == "Mr Lavrov later told Russian journalists that"
+    done = subprocess.run([sys.executable, "-m", "coursekit.cli", "validate", str(folder)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
