@@ -221,3 +221,19 @@ def test_class_agreement_and_figure_are_written(graded):
     debrief = nbformat.reads((out / "coding" / "debrief.ipynb").read_text(encoding="utf-8"), as_version=4)
     nbformat.validate(debrief)
     assert sum("show_class_figure" in c.source for c in debrief.cells) == 3
+
+
+def test_debrief_notebook_shows_each_figure_with_its_alt_text(graded):
+    """What `coursekit present results/coding/debrief.ipynb` runs (our generated code, not a student's)."""
+    from coursekit.notebooks import execute_notebook
+
+    _, out, _, _ = graded
+    folder = out / "coding"
+    nb = execute_notebook(folder / "debrief.ipynb", timeout=120, cwd=folder)
+    html = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            if "text/html" in o.get("data", {})]
+    assert len(html) == 3
+    for qid, page in zip(SPECS, html, strict=True):
+        alt = (folder / f"{SET_ID}-{qid}.txt").read_text(encoding="utf-8").strip()
+        assert 'src="data:image/png;base64,' in page
+        assert f'alt="{alt}"' in page.replace("&#x27;", "'")

@@ -50,7 +50,7 @@ from .coding import (
     value_label,
 )
 
-__all__ = ["Annotator", "ROLES", "clause_units", "render_coding_comparison"]
+__all__ = ["ROLES", "Annotator", "clause_units", "exercise_annotator", "render_coding_comparison"]
 
 ROLES = ("lesson", "exercise", "author")
 
@@ -218,6 +218,14 @@ class Annotator(anywidget.AnyWidget):
                 self.status = f"Not added: {text}"
             else:
                 self.status = f"Added claim {row['claim_id']} to {self.case.path.name}/claims.csv: “{shorten(row['quote'], 60)}”."
+
+
+def exercise_annotator(case: Case | str | Path, qid: str, set_id: str, paragraphs: Sequence[int],
+                       attributes: Sequence[str] = ATTRIBUTES[:4], value: Any = None) -> Annotator:
+    """The annotator a coding question's check cell shows (no key in it); ``value``: a pasted coding."""
+    start = [dict(c) for c in value if isinstance(c, dict)] if isinstance(value, list) else []
+    return Annotator(case, paragraphs, role="exercise", qid=qid, set_id=set_id, attributes=attributes,
+                     coding=start)
 
 
 # --- the comparison with the key ---------------------------------------------------------------
