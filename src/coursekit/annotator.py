@@ -222,10 +222,27 @@ class Annotator(anywidget.AnyWidget):
 
 def exercise_annotator(case: Case | str | Path, qid: str, set_id: str, paragraphs: Sequence[int],
                        attributes: Sequence[str] = ATTRIBUTES[:4], value: Any = None) -> Annotator:
-    """The annotator a coding question's check cell shows (no key in it); ``value``: a pasted coding."""
+    """The annotator a coding question's check cell shows (no key in it); ``value``: a pasted coding.
+
+    Running the check cell again in the same kernel shows the same annotator,
+    with the spans already coded, unless the answer cell now holds a coding.
+
+    >>> a = exercise_annotator("nato-russia-2013", "q9", "demo", [7])
+    >>> a.mark(1625, 1727, speaker="lavrov")
+    >>> exercise_annotator("nato-russia-2013", "q9", "demo", [7]) is a
+    True
+    """
     start = [dict(c) for c in value if isinstance(c, dict)] if isinstance(value, list) else []
-    return Annotator(case, paragraphs, role="exercise", qid=qid, set_id=set_id, attributes=attributes,
-                     coding=start)
+    key = (set_id, qid)
+    if not start and key in _OPEN:
+        return _OPEN[key]
+    _OPEN[key] = Annotator(case, paragraphs, role="exercise", qid=qid, set_id=set_id,
+                           attributes=attributes, coding=start)
+    return _OPEN[key]
+
+
+# The exercise annotators shown in this kernel, by (set id, question id).
+_OPEN: dict[tuple[str, str], Annotator] = {}
 
 
 # --- the comparison with the key ---------------------------------------------------------------
