@@ -13,7 +13,7 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint clean bench present handouts hub-check
+.PHONY: help setup lab test test-fast notebooks browser-deps lint typecheck check clean bench present handouts hub-check
 
 help:
 	@echo "make lab        set up and open the lessons in JupyterLab"
@@ -24,6 +24,8 @@ help:
 	@echo "make handouts   export the lessons to static HTML in handouts/"
 	@echo "make hub-check  run 10+ simulated students through a local JupyterHub (installs jupyterhub)"
 	@echo "make lint       ruff over the package and tests"
+	@echo "make typecheck  mypy over the package"
+	@echo "make check      lint, typecheck and test (what .ci/run runs)"
 	@echo "make clean      remove .venv and build outputs"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -62,14 +64,14 @@ browser-deps:
 	fi
 
 test: setup browser-deps
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(JOBS)
 
 # Quick loop while editing the package: no notebooks, no browser.
 test-fast: setup
 	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests
 
 notebooks: setup
-	$(BIN)/python -m coursekit.notebooks build
+	$(BIN)/coursekit build-notebooks
 
 # Performance measurements -> benchmarks/results.md and results.json (not part of make test).
 bench: setup
@@ -82,7 +84,7 @@ present: setup
 
 # Static HTML of the lessons (no code, figures embedded) in handouts/ (git-ignored).
 handouts: setup
-	$(BIN)/python -m coursekit.handouts build --lessons notebooks --out handouts
+	$(BIN)/coursekit handouts --lessons notebooks --out handouts
 
 # Local JupyterHub with simulated students (not part of make test). Installs
 # jupyterhub into .venv and configurable-http-proxy into node_modules/ on demand.
@@ -91,6 +93,12 @@ hub-check: setup
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+# What CI runs: the linter, the type checker, then the whole test suite.
+check: lint typecheck test
 
 clean:
 	rm -rf $(VENV) build dist release results handouts rendered test-artifacts

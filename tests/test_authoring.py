@@ -105,8 +105,8 @@ def test_fill_offsets_round_trip_on_the_real_case(tmp_path, capsys):
     assert main(["fill-offsets", str(case)]) == 0
     assert claims.read_bytes() == (REAL_CASE_DIR / "claims.csv").read_bytes()
     out = capsys.readouterr().out
-    assert "claims.csv:16: lavrov-cuts-space: start=1625 end=1727" in out
-    assert "filled 31 rows" in out
+    assert "claims.csv:15: lavrov-cuts-space: start=1625 end=1727" in out
+    assert f"filled {len(read_case_folder(REAL_CASE_DIR).tables['claims.csv'])} rows" in out
 
 
 def test_fill_offsets_corrects_typed_quotes_to_the_article_text(tmp_path):

@@ -121,11 +121,27 @@ def test_every_sentence_of_the_lavrov_block_quotations_is_a_lavrov_direct_quote(
         assert covered_by(case, start, end, actor_id="lavrov", mode="direct_quote"), text
 
 
-def test_the_lavrov_block_quotations_are_relayed_to_russian_journalists(case):
+def test_the_lavrov_block_quotations_are_relayed_to_russian_journalists_via_voice_of_russia(case):
+    # The article's cue ("told Russian journalists") and the English text the quotations match.
     for lead_in in ("told Russian journalists that:", "not under threat in this theatre:"):
         block = paragraph_after(case, lead_in)
         inside = case.claims[case.claims["paragraph"] == block.number]
-        assert set(inside["relayed_via"]) == {"told Russian journalists"}
+        assert set(inside["relayed_via"]) == {"told Russian journalists; English text via Voice of Russia"}
+
+
+def test_wording_from_the_broadcasters_own_narrative_is_marked(case):
+    # Voice of Russia's own sentences, which the article gives as reported speech of Lavrov.
+    for claim_id in ("lavrov-cuts-guarantees", "lavrov-afghan-clarify"):
+        claim = case.claim(claim_id)
+        assert claim.mode == "paraphrase" and claim.actor_id == "lavrov"
+        assert claim.relayed_via == "told Russian journalists; wording from Voice of Russia's own narrative"
+
+
+def test_a_meeting_that_took_place_is_an_event_not_a_claim(case):
+    # "Following his discussion with … Lavrov … on 18 February" states no position: timeline only.
+    meeting_end = case.article.index("on 18 February") + len("on 18 February")
+    assert case.claims[case.claims["start"] < meeting_end]["claim_id"].tolist() == []
+    assert "2013-02-18" in case.timeline["date"].tolist()
 
 
 def test_the_two_conditions_on_deeper_arms_cuts_are_two_lavrov_paraphrases(case):

@@ -78,7 +78,8 @@ def test_the_wheel_holds_no_symlinks_and_the_package_files(wheel):
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "coursekit = coursekit.cli:main" in archive.read(entry_points).decode()
     for name in ("__init__.py", "cases.py", "validation.py", "cli.py", "py.typed",
-                 "commands/validate.py"):
+                 "commands/validate.py", "quiz/__init__.py", "grading/templates/feedback.html",
+                 "authoring/templates/case.toml", "authoring/templates/README.md"):
         assert f"coursekit/{name}" in names
 
 

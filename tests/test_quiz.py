@@ -22,7 +22,7 @@ from coursekit.quiz import (
     read_answers,
     text_key,
 )
-from coursekit.release import _check_source
+from coursekit.release import check_solutions
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
@@ -263,7 +263,7 @@ def test_the_three_sets_load_with_enough_auto_checked_questions(sets):
 
 def test_every_source_solution_checks(sets):
     for s in sets:
-        assert _check_source(s) == []
+        assert check_solutions(s) == []
         for q in s.questions:
             fb = q.check(s.solutions[q.qid])
             if q.kind != "text":
@@ -335,7 +335,7 @@ def test_a_corrected_claim_corrects_the_key(tmp_path):
     assert (before.question("q7").key, after.question("q7").key) == (["b", "d", "f"], ["b", "f"])
     assert after.question("q6").check("chamberlain").status == "correct"
     # The source's own solutions now disagree with the data: release refuses it.
-    problems = _check_source(after)
+    problems = check_solutions(after)
     assert [p.split(": ")[1] for p in problems] == ["q2", "q6", "q7"]
     assert "did the case data change?" in problems[0]
 

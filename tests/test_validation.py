@@ -149,13 +149,13 @@ def test_crlf_line_endings_in_the_article(case_copy):
 
 def test_bytes_that_are_not_utf8(case_copy):
     data = case_copy.file("claims.csv").read_bytes()
-    line13 = data.split(b"\n")[12]
-    column = line13.index(b"auditors")
-    at = data.index(line13) + column
+    line12 = data.split(b"\n")[11]
+    column = line12.index(b"auditors")
+    at = data.index(line12) + column
     case_copy.file("claims.csv").write_bytes(data[:at] + b"\xff" + data[at:])
-    before = line13[:column].decode()[-30:]
+    before = line12[:column].decode()[-30:]
     assert problems(case_copy.path) == [
-        f"claims.csv:13: is not valid UTF-8: byte b'\\xff' at character {column + 1} of the "
+        f"claims.csv:12: is not valid UTF-8: byte b'\\xff' at character {column + 1} of the "
         f'line (byte offset {at}), after "{before}"; expected UTF-8 text. '
         "Fix: re-save the file with the encoding set to UTF-8."
     ]
@@ -166,7 +166,7 @@ def test_a_file_saved_as_windows_1252(case_copy):
     text = case_copy.text("claims.csv")
     case_copy.file("claims.csv").write_bytes(text.encode("cp1252"))
     [problem] = problems(case_copy.path)
-    assert problem.startswith("claims.csv:17: is not valid UTF-8: byte b'\\x92' at character 163 ")
+    assert problem.startswith("claims.csv:16: is not valid UTF-8: byte b'\\x92' at character 163 ")
     assert 'after "an soil will compromise Russia"; expected UTF-8 text.' in problem
 
 
@@ -544,7 +544,7 @@ def test_faults_in_every_file_are_all_reported(case_copy):
     case_copy.replace("case.toml", 'language = "en"', 'language = ""')
     case_copy.set_cell("actors.csv", ("actor_id", "nato"), "kind", "bloc")
     case_copy.set_cell("topics.csv", ("topic_id", "outlook"), "label", "")
-    case_copy.set_cell("claims.csv", ("claim_id", "meeting-18feb"), "end", "100")
+    case_copy.set_cell("claims.csv", ("claim_id", "rasmussen-progress"), "end", "100")
     case_copy.set_cell("timeline.csv", ("date", "2013-02-18"), "source", "")
     case_copy.set_cell("glossary.csv", ("term", "ISAF"), "term", "New START")
     found = read_case_folder(case_copy.path).problems

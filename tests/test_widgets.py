@@ -49,7 +49,7 @@ def listed_ids(explorer: ClaimExplorer) -> list[str]:
 def test_explorer_starts_with_every_claim(case):
     explorer = ClaimExplorer(case)
     assert listed_ids(explorer) == list(case.claims["claim_id"])
-    assert explorer.count.value.endswith(">31 of 31 claims</span>")
+    assert explorer.count.value.endswith(f">{len(case.claims)} of {len(case.claims)} claims</span>")
     first = case.claims.iloc[0]
     assert explorer.claim.value == first["claim_id"]
     assert "<mark" in explorer.detail.value
@@ -65,7 +65,7 @@ def test_choosing_a_side_lists_only_its_claims_and_narrows_actors(case):
     russian = case.claims[case.claims["side"] == "Russia"]
     assert listed_ids(explorer) == list(russian["claim_id"])
     assert {case.claim(cid)["actor_name"] for cid in listed_ids(explorer)} == {"Sergey Lavrov"}
-    assert explorer.count.value.endswith(f">{len(russian)} of 31 claims</span>")
+    assert explorer.count.value.endswith(f">{len(russian)} of {len(case.claims)} claims</span>")
     # Only Russian actors that have claims remain (the Russian Federation has none).
     assert [v for _, v in explorer.actor.options] == ["", "lavrov"]
     assert all(label.split(" — ")[0].endswith("Sergey Lavrov") for label, _ in explorer.claim.options)
@@ -122,7 +122,7 @@ def test_filters_that_match_nothing_say_so(case):
     explorer.topic.value = "outlook"
     assert explorer.claim.options == ()
     assert explorer.claim.value is None
-    assert explorer.count.value.endswith(">0 of 31 claims</span>")
+    assert explorer.count.value.endswith(f">0 of {len(case.claims)} claims</span>")
     assert "No claims match these filters" in explorer.detail.value
     explorer.topic.value = ""
     assert explorer.claim.value == "lavrov-no-change"
@@ -173,10 +173,17 @@ def test_columns_follow_side_order_and_colours(case):
         assert f"</span>{side} <span" in col
 
 
-def test_agreement_line_when_sides_disagree(case):
+def on_dialogue(case, claim_id: str, stance: str):
+    """The case with one claim moved to the dialogue topic with the given stance."""
     claims = case.claims.copy()
-    claims.loc[claims["claim_id"] == "meeting-18feb", "stance"] = "oppose"
-    changed = dataclasses.replace(case, claims=claims)
+    row = claims["claim_id"] == claim_id
+    claims.loc[row, ["topic_id", "topic_label", "stance"]] = ["dialogue", case.topic_label("dialogue"), stance]
+    return dataclasses.replace(case, claims=claims)
+
+
+def test_agreement_line_when_sides_disagree(case):
+    # In the real case NATO makes no claim on dialogue; give it an opposing one.
+    changed = on_dialogue(case, "rasmussen-implement", "oppose")
     assert side_stances(changed, "dialogue") == {
         "NATO": "oppose", "Russia": "support", "NATO-Russia Council": "support", "Analyst": "none"}
     assert agreement_line(changed, "dialogue") == (
@@ -187,8 +194,12 @@ def test_agreement_line_when_sides_disagree(case):
 
 
 def test_neutral_claims_are_not_agreement(case):
-    # NATO's only claim on dialogue is neutral: it is not counted among those who agree.
+    # The real case: NATO makes no claim on dialogue.
     line = agreement_line(case, "dialogue")
+    assert line.startswith("Russia supports, NATO-Russia Council supports: the sides that take a position agree")
+    assert line.endswith("NATO and Analyst make no claim on it.")
+    # Give NATO a neutral claim there: it is not counted among those who agree.
+    line = agreement_line(on_dialogue(case, "rasmussen-implement", "neutral"), "dialogue")
     assert line.startswith("Russia supports, NATO-Russia Council supports: the sides that take a position agree")
     assert "NATO makes only neutral claims." in line
     claims = case.claims.copy()
@@ -342,6 +353,8 @@ def test_feedback_is_deterministic():
 
 def test_reprs_are_short_and_deterministic(case):
     explorer = ClaimExplorer(case, side="Russia")
-    assert repr(explorer) == "<ClaimExplorer 'nato-russia-2013': 16 of 31 claims shown, claim='lavrov-no-change'>"
+    russian = int((case.claims["side"] == "Russia").sum())
+    assert repr(explorer) == (f"<ClaimExplorer 'nato-russia-2013': {russian} of {len(case.claims)} claims shown, "
+                              "claim='lavrov-no-change'>")
     assert repr(StanceComparer(case, topic="arms_cuts")) == "<StanceComparer 'nato-russia-2013': topic='arms_cuts'>"
     assert repr(SelfCheck("?", ["a", "b"], "a", "")) == "<SelfCheck: 2 options, chosen=None>"

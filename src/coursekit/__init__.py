@@ -7,23 +7,27 @@ Load a case, the article and every side's positions as pandas tables:
 >>> sorted(set(case.claims["side"])) == sorted(case.sides)
 True
 
-Importing coursekit does not import matplotlib or ipywidgets; the modules
-that draw (``coursekit.plots``) and interact (``coursekit.widgets``) import
-them when they are used.
+Importing coursekit imports neither pandas, matplotlib nor ipywidgets: the
+case tables (``coursekit.cases``), the modules that draw (``coursekit.plots``)
+and interact (``coursekit.widgets``) are imported when first used, so a
+student copy's ``from coursekit.quiz import SelfCheck`` stays quick.
 """
 
 from typing import Any
 
-from .cases import Case, available_cases, load_case, split_paragraphs
 from .validation import ACTOR_KINDS, MODES, STANCES, CaseError, Problem
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it from here
 
-# Names served lazily from modules with heavy imports (ipywidgets, matplotlib):
+# Names served lazily from modules with heavy imports (pandas, ipywidgets, matplotlib):
 # ``coursekit.ClaimExplorer`` works, but only imports ipywidgets when used.
 _LAZY = {
+    "Case": "cases",
     "ClaimExplorer": "widgets",
     "SelfCheck": "widgets",
+    "available_cases": "cases",
+    "load_case": "cases",
+    "split_paragraphs": "cases",
     "StanceComparer": "widgets",
     "claims_heatmap": "plots",
     "fill_offsets": "authoring",

@@ -21,6 +21,8 @@ from __future__ import annotations
 import html
 import re
 
+from .palette import GREY, OKABE_ITO
+
 __all__ = [
     "FALLBACK_COLOUR",
     "MARK_STYLE",
@@ -37,10 +39,10 @@ __all__ = [
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # Okabe-Ito grey: used when a colour is not a plain #RRGGBB value.
-FALLBACK_COLOUR = "#999999"
+FALLBACK_COLOUR = GREY
 
 # Black on Okabe-Ito yellow reads on white and on dark backgrounds alike.
-MARK_STYLE = "background:#F0E442;color:#000000;padding:0 0.15em;border-radius:2px"
+MARK_STYLE = f"background:{OKABE_ITO['yellow']};color:{OKABE_ITO['black']};padding:0 0.15em;border-radius:2px"
 
 MODE_LABELS: dict[str, str] = {
     "direct_quote": "direct quote",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .validation import CSV_COLUMNS, CaseError, Problem, read_case_folder
 
-__all__ = ["Case", "available_cases", "bundled_case_path", "load_case"]
+__all__ = ["Case", "available_cases", "bundled_case_path", "load_case", "resolve_case"]
 
 # Where the bundled cases live inside the installed package (see pyproject.toml).
 _BUNDLE = "cases_data"
@@ -60,7 +60,8 @@ def bundled_case_path(case_id: str) -> Path:
     return Path(str(entry))
 
 
-def _resolve(case: str | Path) -> Path:
+def resolve_case(case: str | Path) -> Path:
+    """The folder of a case given by id (a bundled case) or by path; :class:`CaseError` when there is none."""
     path = Path(case)
     if path.is_dir():
         return path
@@ -122,7 +123,7 @@ class ClaimRow(pd.Series):
     """
 
     @property
-    def mode(self) -> Any:  # type: ignore[override]
+    def mode(self) -> Any:
         return self["mode"]
 
 
@@ -256,7 +257,7 @@ def load_case(case: str | Path = "nato-russia-2013") -> Case:
     Raises :class:`CaseError` listing every problem when the folder breaks
     the data contract.
     """
-    folder = _resolve(case)
+    folder = resolve_case(case)
     raw = read_case_folder(folder)
     if raw.problems:
         raise CaseError(folder, raw.problems)

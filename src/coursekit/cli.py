@@ -25,6 +25,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.render",
     "coursekit.commands.present",
     "coursekit.commands.grade",
+    "coursekit.commands.notebooks",
+    "coursekit.commands.handouts",
 )
 
 DESCRIPTION = """\

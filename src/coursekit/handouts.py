@@ -24,7 +24,6 @@ Decisions:
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
 import sys
@@ -32,7 +31,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .notebooks import write_atomic
+from ._io import write_atomic
+from .cells import notebook_title
 
 __all__ = ["build_handouts", "export_handout", "static_widget_html"]
 
@@ -119,12 +119,8 @@ def _link_handouts(nb: Any, names: set[str]) -> None:
 
 
 def title_of(nb: Any, fallback: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
+    """The lesson's title: its first level-1 heading (see :func:`coursekit.cells.notebook_title`)."""
+    return notebook_title(nb.cells, fallback)
 
 
 def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,
@@ -216,18 +212,7 @@ def build_handouts(lessons: Path = DEFAULT_LESSONS, out_dir: Path = Path("handou
     return [path for path, _ in entries] + [index]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.handouts",
-                                     description="Export the lessons to static HTML handouts.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="export every lesson and write index.html")
-    build.add_argument("--lessons", type=Path, default=DEFAULT_LESSONS, help="folder of lessons")
-    build.add_argument("--out", type=Path, default=Path("handouts"), help="output folder")
-    build.add_argument("--timeout", type=int, default=300, help="seconds per cell")
-    args = parser.parse_args(argv)
-    build_handouts(args.lessons, args.out, timeout=args.timeout)
-    return 0
+if __name__ == "__main__":  # pragma: no cover - `python -m coursekit.handouts build …` still works
+    from .cli import main
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(main(["handouts", *sys.argv[2:]] if sys.argv[1:2] == ["build"] else ["handouts", "--help"]))

@@ -14,7 +14,6 @@ notebook.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -186,18 +185,7 @@ def build(paths: Sequence[str | Path], timeout: int = 300) -> int:
     return 1 if failed else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m coursekit.notebooks",
-        description="Re-execute notebooks headlessly and save them with their outputs.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="execute and save notebooks (default: notebooks/ and exercises/)")
-    b.add_argument("paths", nargs="*", default=list(DEFAULT_DIRS))
-    b.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
-    args = parser.parse_args(argv)
-    return build(args.paths, timeout=args.timeout)
+if __name__ == "__main__":  # pragma: no cover - `python -m coursekit.notebooks build …` still works
+    from .cli import main
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(main(["build-notebooks", *sys.argv[2:]] if sys.argv[1:2] == ["build"] else ["build-notebooks", "--help"]))

@@ -18,37 +18,35 @@ import io
 import textwrap
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.typing import ColorType
 
 from ._html import safe_colour, shorten
 from .cases import Case, load_case
+from .palette import OKABE_ITO, SET_COLOURS
+
+if TYPE_CHECKING:
+    from .grading.tables import ItemStats
 
 __all__ = [
     "OKABE_ITO",
     "CaseFigure",
     "claims_heatmap",
+    "item_figure",
+    "png_bytes",
     "stance_by_side",
     "timeline_figure",
 ]
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
 _NEUTRAL_FILL = "#DDDDDD"
 _DPI = 100  # modest, so executed notebooks stay small
 
@@ -65,17 +63,21 @@ class CaseFigure(Figure):
         return super().__repr__().replace(type(self).__name__, "Figure", 1)
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        # No "Software" entry: the PNG stays the same across matplotlib versions.
-        self.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
+        return png_bytes(self)
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG bytes; no "Software" entry, so the PNG stays the same across matplotlib versions."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _as_case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
 
-def _text_colour(background: str) -> str:
+def _text_colour(background: ColorType) -> str:
     """Black or white, whichever reads better on ``background`` (WCAG relative luminance)."""
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
@@ -127,7 +129,7 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
         if value:
             shade = image.cmap(image.norm(value))
             ax.text(col, row, str(value), ha="center", va="center", fontsize=10,
-                    color=_text_colour(shade), gid="count")
+                    color=_text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
     ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right",
                   rotation_mode="anchor", fontsize=9)
     ax.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
@@ -323,7 +325,7 @@ def timeline_events(case: Case, start: str | date | None = None,
     return frame.sort_values("day", kind="stable").reset_index(drop=True)
 
 
-_KIND_STYLE = {
+_KIND_STYLE: dict[str, dict[str, Any]] = {
     "before": {"marker": "o", "markersize": 7, "markerfacecolor": OKABE_ITO["black"],
                "markeredgecolor": OKABE_ITO["black"]},
     "article": {"marker": "*", "markersize": 15, "markerfacecolor": OKABE_ITO["orange"],
@@ -378,3 +380,44 @@ def timeline_figure(case: Case | str | Path, start: str | date | None = None,
     if n == 0:
         ax.text(0.5, 0, "No events in this period.", ha="center", va="center")
     return fig
+
+
+# --- item analysis (the grader's figure) -------------------------------------------------------
+
+def item_figure(stats: list[ItemStats]) -> bytes:
+    """Share correct per question (bars) above its discrimination (bars), as PNG bytes."""
+    shown = [s for s in stats if s.share_correct is not None]
+    prefixes = {s.exercise_set.set_id.split("_")[0] for s in shown}
+    short = len(prefixes) == len({s.exercise_set.set_id for s in shown})
+    labels = [f"{s.exercise_set.set_id.split('_')[0] if short else s.exercise_set.set_id}:{s.question.qid}"
+              for s in shown]
+    palette = SET_COLOURS
+    set_ids = list(dict.fromkeys(s.exercise_set.set_id for s in shown))
+    colours = [palette[set_ids.index(s.exercise_set.set_id) % len(palette)] for s in shown]
+    fig = Figure(figsize=(max(7.0, 0.32 * len(shown) + 1.5), 5.4), dpi=100)
+    FigureCanvasAgg(fig)
+    if not shown:
+        fig.text(0.5, 0.5, "No auto-checked answers were graded in this run.", ha="center")
+        return png_bytes(fig)
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    xs = list(range(len(shown)))
+    top.bar(xs, [s.share_correct for s in shown], color=colours)
+    top.set_ylim(0, 1)
+    top.set_ylabel("share correct")
+    fig.suptitle("Item analysis: how many got each question right, "
+                 "and how well it separates stronger from weaker answers", fontsize=9)
+    disc = [s.discrimination if s.discrimination is not None else 0.0 for s in shown]
+    bottom.bar(xs, disc, color=["#999999" if s.discrimination is None else "#333333" for s in shown])
+    bottom.axhline(0.2, color="#D55E00", linewidth=0.8, linestyle="--",
+                   label="below 0.2: read the question again")
+    bottom.axhline(0.0, color="black", linewidth=0.6)
+    bottom.set_ylim(-1, 1)
+    bottom.set_ylabel("discrimination\n(point-biserial)")
+    bottom.legend(fontsize=7, loc="lower right", framealpha=0.8)
+    bottom.set_xticks(xs, labels, rotation=90, fontsize=7)
+    if set_ids:
+        top.legend(handles=[Patch(color=palette[i % len(palette)], label=sid)
+                            for i, sid in enumerate(set_ids)], fontsize=7, loc="lower center",
+                   bbox_to_anchor=(0.5, 1.0), ncol=min(len(set_ids), 4), frameon=False)
+    fig.tight_layout()
+    return png_bytes(fig)

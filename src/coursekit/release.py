@@ -23,18 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._io import write_atomic
+from .cells import cell_source, cell_tags
 from .quiz import (
     TAG_ANSWER,
     TAG_INSTRUCTOR,
     TAG_SETUP,
     ExerciseError,
     ExerciseSet,
-    _source,
-    _tags,
     load_exercise_set,
 )
 
-__all__ = ["ReleaseError", "blank_answer", "release", "solution_leaks", "student_notebook"]
+__all__ = ["ReleaseError", "blank_answer", "check_solutions", "release", "solution_leaks",
+           "student_notebook"]
 
 SETUP_HEADER = """\
 # Set-up for the checks below, written by `coursekit release`: run it, no need to read it.
@@ -58,6 +59,7 @@ def blank_answer(source: str, qid: str) -> str:
     node = tree.body[0]
     assert isinstance(node, ast.Assign) and len(tree.body) == 1
     value = node.value
+    assert value.end_lineno is not None and value.end_col_offset is not None  # set by ast.parse
     lines = source.splitlines(keepends=True)
     # AST column offsets count UTF-8 bytes: slice on bytes.
     start = sum(len(line.encode()) for line in lines[: value.lineno - 1]) + value.col_offset
@@ -77,7 +79,7 @@ def student_notebook(ex: ExerciseSet, nb: Any) -> Any:
     cells = []
     found_setup = False
     for cell in nb.cells:
-        tags = _tags(cell)
+        tags = cell_tags(cell)
         if TAG_INSTRUCTOR in tags:
             continue
         if cell.cell_type == "code":
@@ -89,7 +91,7 @@ def student_notebook(ex: ExerciseSet, nb: Any) -> Any:
             cell.metadata["jupyter"] = {"source_hidden": True}
         for tag in tags:
             if tag.startswith(TAG_ANSWER):
-                cell.source = blank_answer(_source(cell), tag[len(TAG_ANSWER):])
+                cell.source = blank_answer(cell_source(cell), tag[len(TAG_ANSWER):])
         cells.append(cell)
     if not found_setup:
         raise ReleaseError([f"{ex.path}: no code cell tagged 'setup' (the one that creates `quiz`)"])
@@ -143,7 +145,7 @@ class Released:
     text: str
 
 
-def _check_source(ex: ExerciseSet) -> list[str]:
+def check_solutions(ex: ExerciseSet) -> list[str]:
     """The solutions in a source must pass their own checks (free text: be written)."""
     problems = []
     for q in ex.questions:
@@ -171,7 +173,7 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
     """
     import nbformat
 
-    from .notebooks import execute_notebook, problems_in, write_atomic
+    from .notebooks import execute_notebook, problems_in
 
     source, out = Path(source), Path(out)
     paths = _sources(source)
@@ -185,7 +187,7 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
         except ExerciseError as exc:
             problems.append(str(exc))
             continue
-        problems += _check_source(ex)
+        problems += check_solutions(ex)
         sets.append((path, ex, nbformat.read(path, as_version=4)))
     if problems:
         raise ReleaseError(problems)
@@ -199,7 +201,7 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
                 problems += exc.problems
                 continue
             draft = Path(tmp) / path.name
-            draft.write_text(nbformat.writes(student), encoding="utf-8")
+            write_atomic(draft, nbformat.writes(student))
             try:
                 executed = execute_notebook(draft, timeout=timeout, cwd=Path(tmp))
             except Exception as exc:  # report every notebook, then stop

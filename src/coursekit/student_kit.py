@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ._io import write_atomic
 from .release import ReleaseError, release, solution_leaks
 
 __all__ = ["build_student_kit"]
@@ -103,9 +104,9 @@ def _copy(repo: Path, kit: Path) -> None:
     (kit / "notebooks").mkdir()
     for lesson in sorted((repo / "notebooks").glob("*.ipynb")):
         shutil.copy2(lesson, kit / "notebooks" / lesson.name)
-    (kit / "README.md").write_text(STUDENT_README, encoding="utf-8")
-    (kit / "Makefile").write_text(STUDENT_MAKEFILE, encoding="utf-8")
-    (kit / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n", encoding="utf-8")
+    write_atomic(kit / "README.md", STUDENT_README)
+    write_atomic(kit / "Makefile", STUDENT_MAKEFILE)
+    write_atomic(kit / ".gitignore", ".venv/\n__pycache__/\n.ipynb_checkpoints/\n")
 
 
 def _leaks(kit: Path, exercises: Path) -> list[str]:

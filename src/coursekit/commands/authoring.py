@@ -93,11 +93,11 @@ def run_new_case(args: argparse.Namespace) -> int:
 
 
 def _case_folder(case: str) -> Path | None:
-    from ..cases import _resolve
+    from ..cases import resolve_case
     from ..validation import CaseError
 
     try:
-        return _resolve(case)
+        return resolve_case(case)
     except CaseError as exc:
         print(exc, file=sys.stderr)
         return None

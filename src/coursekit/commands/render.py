@@ -52,11 +52,11 @@ def _notebook_dir(given: str | None) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cases import _resolve
+    from ..cases import resolve_case
     from ..validation import CaseError, read_case_folder
 
     try:
-        folder = _resolve(args.case).resolve()
+        folder = resolve_case(args.case).resolve()
     except CaseError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -84,7 +84,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     import nbformat
     from nbconvert import HTMLExporter
 
-    from ..authoring import write_text_atomic
+    from .._io import write_atomic
     from ..notebooks import execute_notebook, problems_in
 
     out.mkdir(parents=True, exist_ok=True)
@@ -102,9 +102,9 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
             continue
         # Machine paths are expected here (CASE is an absolute path); errors are not.
         errors = [p for p in problems_in(nb, path.name) if "machine-specific" not in p]
-        write_text_atomic(out / path.name, nbformat.writes(nb) + "\n")
+        write_atomic(out / path.name, nbformat.writes(nb) + "\n")
         body, _ = exporter.from_notebook_node(nb)
-        write_text_atomic(out / (path.stem + ".html"), body)
+        write_atomic(out / (path.stem + ".html"), body)
         if errors:
             failed += 1
             print("written, with problems:")

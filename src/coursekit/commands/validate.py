@@ -30,11 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cases import _resolve
+    from ..cases import resolve_case
     from ..validation import CaseError, read_case_folder
 
     try:
-        folder = _resolve(args.case)
+        folder = resolve_case(args.case)
     except CaseError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -1,0 +1,93 @@
+"""Feedback pages: one HTML page per student, from the template shipped as package data."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from importlib import resources
+from string import Template
+
+from ..quiz import ExerciseSet
+from .results import ItemResult, StudentResult, fmt_points
+
+__all__ = ["feedback_html"]
+
+
+@functools.cache
+def _template() -> Template:
+    return Template(resources.files(__package__).joinpath("templates", "feedback.html").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4096)  # every student's page shows the same prompts
+def _markdown(text: str) -> str:
+    """The question's markdown as simple HTML: escaped first, then bold, italics and code."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        escaped = html.escape(block)
+        escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+        escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+        escaped = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", escaped)
+        out.append("<p>" + escaped.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(out)
+
+
+def _points_text(points: float, of: float) -> str:
+    return f"{fmt_points(points)} of {fmt_points(of)} point{'' if of == 1 else 's'}"
+
+
+def _item_html(item: ItemResult) -> str:
+    q = item.question
+    e = html.escape
+    parts = [f'<div class="q"><h3>{e(q.qid)} · {fmt_points(q.points)} point{"" if q.points == 1 else "s"}</h3>',
+             _markdown(q.prompt)]
+    if item.status in ("missing", "duplicate", "invalid", "error"):
+        parts.append(f'<p class="problem">This answer could not be read: {e(item.message)}. It scores 0; '
+                     "if you think that is wrong, show your notebook to your instructor.</p>")
+    else:
+        parts.append("<p>Your answer:</p>")
+        parts.append(f"<pre>{e(item.answer)}</pre>" if item.answer != "None" else
+                     "<p><em>(no answer given)</em></p>")
+        verdict = {
+            "correct": f"Correct: {_points_text(item.points, q.points)}.",
+            "incorrect": (f"Partly right: {_points_text(item.points, q.points)}." if item.points > 0
+                          else f"Not this time: {_points_text(item.points, q.points)}."),
+            "unanswered": f"Not answered: 0 of {fmt_points(q.points)}.",
+            "manual": ("Your instructor marks written answers by hand "
+                       f"(up to {fmt_points(q.points)} point{'' if q.points == 1 else 's'})."),
+        }.get(item.status, e(item.status))
+        parts.append(f'<p class="{e(item.status)}">{verdict}</p>')
+    if q.kind == "text":
+        if q.rubric:
+            parts.append(f'<div class="why"><p>What your instructor looks for: {e(q.rubric)}</p></div>')
+    elif q.explanation:
+        cite = f" Reread ¶{q.paragraph} of the article to see it in context." if q.paragraph else ""
+        parts.append(f'<div class="why"><p>{e(q.explanation.strip())}{cite}</p></div>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def feedback_html(student: StudentResult, sets: list[ExerciseSet]) -> str:
+    e = html.escape
+    body = [f"<h1>Feedback on your exercises, {e(student.name)}</h1>",
+            "<p>Here is how each answer was marked, with an explanation and the paragraph (¶) of the "
+            "article where the evidence is. Rereading that paragraph is the quickest way to see why "
+            "an answer works. Questions you got wrong are the ones worth a second look: they are "
+            "where you learn the most.</p>"]
+    for failure in student.failures:
+        body.append(f'<p class="problem">We could not grade one of your files: {e(failure)}. '
+                    "Nothing in it was marked yet; your instructor has been told and will sort it "
+                    "out with you.</p>")
+    for ex in sets:
+        result = student.sets.get(ex.set_id)
+        if result is None:
+            if not student.failures:
+                body.append(f"<h2>{e(ex.title)}</h2><p>No notebook for this exercise set was "
+                            "found among your files.</p>")
+            continue
+        manual = sum(i.question.points for i in result.items if i.status == "manual")
+        pending = f" ({fmt_points(manual)} more for written answers, once marked)" if manual else ""
+        body.append(f"<h2>{e(ex.title)}</h2>")
+        body.append(f"<p>Score: {_points_text(result.points, ex.total_points)}{pending}.</p>")
+        body += [_item_html(item) for item in result.items]
+    return _template().substitute(name=e(student.name), body="\n".join(body))
