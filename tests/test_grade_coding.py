@@ -199,7 +199,9 @@ def test_nothing_submitted_runs(graded):
     assert not sentinel.exists()
     row = _gradebook(out)["hostile"]
     assert row["status"] == "partial"
-    assert "not a span of the article" in row["problems"] or "could not be read" in row["problems"]
+    assert "q2: the answer must be a plain value" in row["problems"]
+    assert "q3: the saved annotator state holds no list of coded spans" in row["problems"]
+    assert float(row[f"{SET_ID}:q1"]) == 0  # its one span is not a span of the article
 
 
 def test_class_agreement_and_figure_are_written(graded):

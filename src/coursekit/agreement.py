@@ -220,8 +220,9 @@ def speaker_figure(rows: Sequence[SpeakerShares], title: str) -> Any:
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of students")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18 if rows else -0.1),
-              ncol=min(4, len(order)), frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(4, len(order)),
+                  frameon=False)
     fig.tight_layout()
     return fig
 

@@ -128,13 +128,21 @@ def coding_verdict(value: Any, spec: CodingSpec, points: float) -> tuple[str, fl
     return ("correct" if full else "incorrect"), result.points, message
 
 
-def recorded_verdict(value: Any, case: Any) -> tuple[str, float, str]:
-    """(status, 0, message) in the student copy: what is recorded, no key and no score."""
+def recorded_verdict(value: Any, case: Any = None) -> tuple[str, float, str]:
+    """(status, 0, message) in the student copy: what is recorded, no key and no score.
+
+    With ``case`` the spans are checked against its article and lists too.
+    """
     if _unanswered(value):
         return "unanswered", 0.0, "No coding yet: code the passage in the annotator, then save the notebook."
-    parsed = parse_coding(value, case)
-    message = (f"Your coding has {len(parsed.spans)} coded span(s). It is marked when you save the "
+    if case is None:
+        count = sum(isinstance(v, Mapping) for v in value) if isinstance(value, list | tuple) else 0
+        problems = [] if count else ["a coding is a list of coded spans (dicts)"]
+    else:
+        parsed = parse_coding(value, case)
+        count, problems = len(parsed.spans), parsed.problems
+    message = (f"Your coding has {count} coded span(s). It is marked when you save the "
                "notebook and hand it in.")
-    if parsed.problems:
-        message += " Not read: " + "; ".join(parsed.problems[:3]) + "."
+    if problems:
+        message += " Not read: " + "; ".join(problems[:3]) + "."
     return "manual", 0.0, message

@@ -43,20 +43,19 @@ def coding_questions(report: Any) -> list[tuple[Any, Any]]:
 
 
 def class_codings(report: Any, set_id: str, question: Any) -> list[list[CodedSpan]]:
-    """The codings students handed in for one question (students in name order)."""
+    """The codings students handed in for one question (students in name order).
+
+    A coding none of whose spans could be read counts as no coding: that student is no coder.
+    """
     codings = []
     for student in report.students:
         result = student.sets.get(set_id)
         for item in result.items if result else []:
             if item.question.qid == question.qid and item.status in SCORED:
-                codings.append(parse_coding(item.value, question.coding.case).spans)
+                spans = parse_coding(item.value, question.coding.case).spans
+                if spans:
+                    codings.append(spans)
     return codings
-
-
-def _png(fig: Any) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -94,6 +93,8 @@ def write_coding_results(report: Any, out: Path, write: Callable[[Path, bytes], 
     questions = coding_questions(report)
     if not questions:
         return []
+    from .plots import png_bytes  # matplotlib only when there is a figure to draw
+
     rows: list[list[str]] = []
     entries = []
     for ex, q in questions:
@@ -106,7 +107,7 @@ def write_coding_results(report: Any, out: Path, write: Callable[[Path, bytes], 
         title = f"{ex.set_id} {q.qid}: {where} ({len(codings)} codings)"
         name = f"{ex.set_id}-{q.qid}"
         alt = speaker_alt_text(shares)
-        write(out / "coding" / f"{name}.png", _png(speaker_figure(shares, title)))
+        write(out / "coding" / f"{name}.png", png_bytes(speaker_figure(shares, title)))
         write(out / "coding" / f"{name}.txt", (alt + "\n").encode("utf-8"))
         write(out / "coding" / f"{name}.json", (json.dumps(
             [[r.attribute, r.alpha, r.coders, r.units, r.note] for r in agreement]) + "\n").encode("utf-8"))

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["NO_CODING", "WIDGET_STATE_MIME", "CodingAnswer", "find_coding", "saved_annotators"]
+__all__ = ["NO_CODING", "WIDGET_STATE_MIME", "CodingAnswer", "find_coding", "find_coding_in", "saved_annotators"]
 
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 NO_CODING = "no_coding"
@@ -69,9 +69,16 @@ def saved_annotators(nb: Any) -> list[dict[str, Any]]:
 
 def find_coding(nb: Any, qid: str, answer_value: Any, set_id: str = "") -> CodingAnswer:
     """The coding for question ``qid``: the answer cell's literal, else the saved widget state."""
-    if answer_value is not None and answer_value != []:
+    return find_coding_in(saved_annotators(nb), qid, answer_value, set_id)
+
+
+def find_coding_in(states: list[dict[str, Any]], qid: str, answer_value: Any, set_id: str = "") -> CodingAnswer:
+    """:func:`find_coding` over annotator states already read with :func:`saved_annotators`."""
+    blank = answer_value is None or answer_value == [] or (
+        isinstance(answer_value, str) and not answer_value.strip())
+    if not blank:
         return CodingAnswer("ok", answer_value, "answer cell")
-    mine = [s for s in saved_annotators(nb)
+    mine = [s for s in states
             if s["ck_qid"] == qid and (not set_id or s.get("ck_set") in ("", None, set_id))]
     if not mine:
         return CodingAnswer(NO_CODING, None, "", _NO_STATE)

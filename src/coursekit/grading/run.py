@@ -113,5 +113,10 @@ def write_results(report: GradingReport) -> None:
     write_output(out / "responses.csv", csv_bytes(RESPONSE_COLUMNS, response_rows(report)))
     write_output(out / "item_analysis.csv", csv_bytes(ITEM_COLUMNS, item_rows(stats)))
     write_output(out / "item_analysis.png", item_figure(stats))
+    from ..coding_results import (
+        write_coding_results,  # agreement and class figures, if any coding question
+    )
+
+    write_coding_results(report, out, write_output)
     header, rows = gradebook_rows(report)
     write_output(out / "gradebook.csv", csv_bytes(header, rows))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cells import parameter
+from ..coding_state import find_coding_in
 from ..quiz import (
     TAG_ANSWER,
     Answer,
@@ -141,6 +142,13 @@ def grade_notebook(sub: Submission, ex: ExerciseSet, checker: Checker) -> SetRes
             result.notes.append(f"{q.qid}: {answer.message} (scored 0)")
             continue
         value = answer.value
+        if q.kind == "coding":
+            found = find_coding_in(sub.annotators, q.qid, value, ex.set_id)
+            if found.status != "ok":
+                result.items.append(ItemResult(q, found.status, 0.0, "", None, found.message))
+                result.notes.append(f"{q.qid}: {found.message}")
+                continue
+            value = found.value
         shown = stable_repr(value)
         feedback = checker.check(ex.set_id, q, value, shown)
         text = value if q.kind == "text" and isinstance(value, str) else shown

@@ -27,7 +27,7 @@ from .article import ArticleIndex, phrase_key, text_key
 from .feedback import PARTLY_INSIDE, UNANSWERED, Feedback
 
 __all__ = ["JUDGES", "QuizCheck", "Rules", "Side", "canonical", "correct_message", "is_unanswered",
-           "judge", "manual_message"]
+           "judge", "judge_coding", "manual_message"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,10 @@ class Side(Protocol):
     def article(self) -> ArticleIndex:
         """The article and claim spans, for span questions."""
 
+    def coding_spec(self) -> Any:
+        """A coding question's :class:`~coursekit.coding_judge.CodingSpec` with its key, or None
+        where the side holds no key (the student copy)."""
+
 
 @runtime_checkable
 class QuizCheck(Protocol):
@@ -67,8 +71,9 @@ class QuizCheck(Protocol):
     def feedback(self, qid: str, value: Any, source: str | None = None) -> Feedback:
         """The feedback for one answer; ``source`` is the answer cell's source, when known."""
 
-    def check(self, qid: str, value: Any) -> None:
-        """Print the feedback for one answer, judging the answer cell found in the input history."""
+    def check(self, qid: str, value: Any) -> Any:
+        """Print the feedback for one answer, judging the answer cell found in the input history
+        (a coding question's check returns the annotator to show instead)."""
 
 
 # --- messages -------------------------------------------------------------------
@@ -206,9 +211,22 @@ def judge_text(rules: Rules, value: Any, side: Side) -> Feedback:
     return Feedback("manual", 0.0, manual_message(rules.rubric))
 
 
+def judge_coding(rules: Rules, value: Any, side: Side) -> Feedback:
+    """A coding of a passage: scored per claim of the key; the student copy only says what it holds."""
+    from ..coding_judge import coding_verdict, recorded_verdict
+
+    spec = side.coding_spec()
+    if spec is None:
+        status, points, message = recorded_verdict(value, None)
+    else:
+        status, points, message = coding_verdict(value, spec, side.points_for(value, True))
+    return Feedback(status, points, message)
+
+
 JUDGES: dict[str, Callable[[Rules, Any, Side], Feedback]] = {
     "single": judge_closed, "multiple": judge_closed, "matching": judge_closed,
     "ordering": judge_closed, "numeric": judge_closed, "span": judge_span, "text": judge_text,
+    "coding": judge_coding,
 }
 
 
