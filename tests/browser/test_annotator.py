@@ -6,7 +6,11 @@ disk (no kernel), as ``coursekit grade`` reads it.
 
 from __future__ import annotations
 
-import json
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -25,83 +29,87 @@ from .test_lab import (
 
 pytestmark = pytest.mark.browser
 
-DEMO = "annotator_demo.ipynb"
+SET = "04_coding"
+REPO = Path(__file__).resolve().parents[2]
 
 
-def _demo_notebook(path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# Annotator demo"),
-        nbformat.v4.new_code_cell('from coursekit.annotator import Annotator\n'
-                                  'Annotator("nato-russia-2013", paragraphs=[6, 7], role="exercise", '
-                                  'qid="q1", set_id="demo")'),
-        nbformat.v4.new_code_cell("1 + 1"),
-    ]
-    nbformat.write(nb, path)
+def _claim(claim_id: str) -> dict[str, str]:
+    with open(REPO / "data/cases/nato-russia-2013/claims.csv", encoding="utf-8", newline="") as fh:
+        return next(r for r in csv.DictReader(fh) if r["claim_id"] == claim_id)
 
 
-def test_code_by_mouse_and_keyboard_then_save(lab_server, page):
-    _demo_notebook(lab_server.root / DEMO)
-    page.goto(lab_server.lab_url(DEMO))
+def test_released_copy_coded_by_mouse_and_keyboard_then_graded(lab_server, page, tmp_path):
+    """The issue's flow: a released copy; one span by mouse (q1, ¶6), one by keyboard only (q2, ¶7);
+    save, close; `coursekit grade` on the saved file, with no kernel, scores both as the spec says."""
+    from coursekit.release import release
+
+    [copy] = release(REPO / "exercises" / f"{SET}.ipynb", tmp_path / "release")
+    shutil.copy(copy, lab_server.root / copy.name)
+    page.goto(lab_server.lab_url(copy.name))
     page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=KERNEL_START_TIMEOUT)
-    wait_for_kernel_idle(page, lab_server, DEMO, KERNEL_START_TIMEOUT)
+    wait_for_kernel_idle(page, lab_server, copy.name, KERNEL_START_TIMEOUT)
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(_RUN_ALL_SETTLED, arg=_CODE_PROMPTS, timeout=RUN_ALL_TIMEOUT)
-    ann = AnnotatorOnPage(page)
-    ann.wait(30_000)
+    q1, q2 = AnnotatorOnPage(page, 0), AnnotatorOnPage(page, 1)
+    q1.wait(30_000)
+    expect(page.locator(".ck-annotator:visible")).to_have_count(3)
 
-    # 1. mouse: drag across Lavrov's first sentence of ¶6 and code it
-    ann.drag_select(1127, 1208)
-    ann.choose_with_mouse(speaker="lavrov", mode="direct_quote", topic="missile_defence", stance="neutral")
-    ann.add.click()
-    expect(ann.items).to_have_count(1)
+    # q1, mouse: drag across Lavrov's first sentence of ¶6, choose the attributes, add
+    no_change = _claim("lavrov-no-change")
+    q1.drag_select(int(no_change["start"]), int(no_change["end"]))
+    q1.choose_with_mouse(speaker="lavrov", mode="direct_quote", topic="missile_defence", stance="neutral")
+    q1.add.click()
+    expect(q1.items).to_have_count(1)
 
-    # 2. keyboard only: Shift+Tab back to the passage, move to ¶7's last clause, Enter, fill, add
+    # q2, keyboard only (focus is put on the passage as Tab would: Tab through the notebook
+    # would pass code editors, where Tab indents): End = last clause, Enter, then the fields.
     cells_before = page.locator(".jp-Notebook .jp-Cell").count()
-    for _ in range(12):
-        if "ck-ann-passage" in ann.focused_class():
-            break
-        page.keyboard.press("Shift+Tab")
-    assert "ck-ann-passage" in ann.focused_class(), "Shift+Tab never reached the passage"
+    q2.passage.focus()
     page.keyboard.press("End")
-    expect(ann.status).to_contain_text("and extends binding guarantees")
+    expect(q2.status).to_contain_text("and extends binding guarantees")
     page.keyboard.press("Enter")
-    expect(ann.status).to_contain_text("Marked (keyboard)")
-    assert "ck-ann-speaker" in ann.focused_class()
-    for key in ["S"]:  # Sergey Lavrov
-        page.keyboard.press(key)
+    expect(q2.status).to_contain_text("Marked (keyboard)")
+    assert "ck-ann-speaker" in q2.focused_class()
+    page.keyboard.type("Sergey")  # type-ahead in each list
     page.keyboard.press("Tab")
-    page.keyboard.press("p")  # paraphrase
+    page.keyboard.type("para")
     page.keyboard.press("Tab")
-    page.keyboard.type("Deeper")  # Deeper strategic arms cuts (type-ahead in the list)
+    page.keyboard.type("Deeper")
     page.keyboard.press("Tab")
-    page.keyboard.press("o")  # opposes
-    page.keyboard.press("Tab")  # condition
-    page.keyboard.type("unless the US extends binding guarantees")
+    page.keyboard.type("opp")
+    page.keyboard.press("Tab")
+    guarantees = _claim("lavrov-cuts-guarantees")
+    page.keyboard.type(guarantees["condition"].replace("…", ""))
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(ann.items).to_have_count(2)
-    # arrows and letters inside the widget never reached JupyterLab's command mode
-    # ("Deeper" holds an R, the condition a D, an A and a B: in command mode they would turn the
-    # cell to raw, delete it or insert cells; the earlier letters would have changed cell types)
+    expect(q2.items).to_have_count(1)
+    # Letters typed inside the widget (R, D, A, B, 0 …) never reached JupyterLab's command mode.
     assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before
-    assert page.locator(".jp-Notebook .jp-RawCell, .jp-Notebook .jp-MarkdownCell").count() == 1
+    expect(page.locator(".ck-annotator:visible")).to_have_count(3)
     expect(page.locator(".jp-Dialog")).to_have_count(0)
-    screenshot(page, "lab-annotator-coded")
+    screenshot(page, "lab-04_coding-coded")
 
     menu(page, "File", "Save Notebook")
-    expect(page.locator(".jp-mod-current.jp-mod-dirty")).to_have_count(0, timeout=10_000)
+    expect(page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")).to_have_count(0, timeout=10_000)
     menu(page, "File", "Close Tab")
     expect(page.locator(".jp-NotebookPanel")).to_have_count(0, timeout=10_000)
-    saved = json.loads((lab_server.root / DEMO).read_text(encoding="utf-8"))
-    from coursekit.coding_state import find_coding
 
-    answer = find_coding(saved, "q1", None, "demo")
-    assert answer.status == "ok", answer.message
-    spans = [(c["start"], c["end"], c["speaker"], c["mode"], c["topic"], c["stance"]) for c in answer.value]
-    assert spans == [(1127, 1208, "lavrov", "direct_quote", "missile_defence", "neutral"),
-                     (1728, 1869, "lavrov", "paraphrase", "arms_cuts", "oppose")]
+    # Grade the saved file from disk, no kernel: the CLI, as an instructor runs it.
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    shutil.copy(lab_server.root / copy.name, submissions / "alice.ipynb")
+    done = subprocess.run([sys.executable, "-m", "coursekit.cli", "grade", str(submissions), "--exercises",
+                           str(REPO / "exercises" / f"{SET}.ipynb"), "--out", str(tmp_path / "results")],
+                          capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: partial (q3 left uncoded)
+    with open(tmp_path / "results" / "gradebook.csv", encoding="utf-8", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    # q1: 4 points over ¶6's 4 claims; one found with its 4 attributes right: (1 + 4) / 5 of 1 point.
+    assert float(row[f"{SET}:q1"]) == pytest.approx(1.0)
+    # q2: 2 points over ¶7's 2 claims; the keyboard span ("and extends … capability.") finds the
+    # second (18 words of 19: token F1 = 2*18/(18+19) = 0.97) with all 5 attributes right.
+    assert float(row[f"{SET}:q2"]) == pytest.approx(1.0)
+    assert row[f"{SET}:q3"] == "" and "q3: no saved coding" in row["problems"]
 
 
 LESSON = "06_code_it_yourself.ipynb"
@@ -138,10 +146,6 @@ AUTHOR = "annotator_author.ipynb"
 
 
 def test_author_adds_a_claim_with_the_mouse(lab_server, page):
-    import shutil
-    import subprocess
-    import sys
-
     from coursekit import load_case
 
     folder = lab_server.root / "case-copy"
