@@ -216,6 +216,8 @@ PROBLEMS_A = {  # fragments of each problem, in order
              "jane.ipynb: q2: no code cell tagged 'answer:q2'",
              "jane.ipynb: q3: 2 cells are tagged 'answer:q3'",
              "jane.ipynb: q4: no code cell tagged 'answer:q4'"],
+    # The copy handed in as released: flagged, so 0 is not taken for a real attempt.
+    "carol": ["carol.ipynb: nothing answered: every answer is still None"],
     "kim": ["kim.ipynb: q5: ", f"kim.ipynb: q11: the answer cell holds {len('q11 = ') + 1_100_002:,} characters; "
             "answers over 1,000,000 are not read"],
 }
@@ -378,7 +380,8 @@ def test_an_interrupted_write_keeps_the_previous_gradebook(blanks, sets, tmp_pat
         grading.grade_class(sub, sets, out)
     assert {name: (out / name).read_bytes() for name in before} == before
     assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "item_analysis.csv",
-                                                     "item_analysis.png", "responses.csv"]
+                                                     "item_analysis.png", "responses.csv", "results.json",
+                                                     "to_mark.json"]
     code = main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out), "-q"])
     assert code == 2
     assert (out / "gradebook.csv").read_bytes() == before["gradebook.csv"]

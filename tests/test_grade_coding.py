@@ -158,7 +158,7 @@ def graded(tmp_path_factory):
     (sub / "hostile.ipynb").write_text(json.dumps(hostile), encoding="utf-8")
     out = root / "results"
     report = grading.grade_class(sub, [ex], out)
-    return report, out, chosen, sentinel
+    return report, out, chosen, sentinel, ex
 
 
 def _gradebook(out: Path) -> dict[str, dict[str, str]]:
@@ -167,7 +167,7 @@ def _gradebook(out: Path) -> dict[str, dict[str, str]]:
 
 
 def test_generated_class_scores_exactly(graded):
-    _, out, chosen, _ = graded
+    _, out, chosen, _, _ = graded
     book = _gradebook(out)
     for name, codings in chosen.items():
         if name in ("nosave", "pasted", "hostile"):
@@ -180,7 +180,7 @@ def test_generated_class_scores_exactly(graded):
 
 
 def test_no_saved_coding_is_reported_not_marked_zero(graded):
-    _, out, _, _ = graded
+    _, out, _, _, _ = graded
     row = _gradebook(out)["nosave"]
     assert [row[f"{SET_ID}:{q}"] for q in SPECS] == ["", "", ""]
     assert row["status"] == "partial"
@@ -188,14 +188,14 @@ def test_no_saved_coding_is_reported_not_marked_zero(graded):
 
 
 def test_a_pasted_literal_is_graded(graded):
-    _, out, _, _ = graded
+    _, out, _, _, _ = graded
     row = _gradebook(out)["pasted"]
     assert float(row[f"{SET_ID}:q2"]) == pytest.approx(SPECS["q2"]["points"])
     assert row[f"{SET_ID}:q1"] == ""
 
 
 def test_nothing_submitted_runs(graded):
-    _, out, _, sentinel = graded
+    _, out, _, sentinel, _ = graded
     assert not sentinel.exists()
     row = _gradebook(out)["hostile"]
     assert row["status"] == "partial"
@@ -205,7 +205,7 @@ def test_nothing_submitted_runs(graded):
 
 
 def test_class_agreement_and_figure_are_written(graded):
-    report, out, chosen, _ = graded
+    report, out, chosen, _, _ = graded
     with open(out / "coding_agreement.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     attributes = {(r["question"], r["attribute"]) for r in rows}
@@ -229,7 +229,7 @@ def test_debrief_notebook_shows_each_figure_with_its_alt_text(graded):
     """What `coursekit present results/coding/debrief.ipynb` runs (our generated code, not a student's)."""
     from coursekit.notebooks import execute_notebook
 
-    _, out, _, _ = graded
+    _, out, _, _, _ = graded
     folder = out / "coding"
     nb = execute_notebook(folder / "debrief.ipynb", timeout=120, cwd=folder)
     html = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
@@ -239,3 +239,12 @@ def test_debrief_notebook_shows_each_figure_with_its_alt_text(graded):
         alt = (folder / f"{SET_ID}-{qid}.txt").read_text(encoding="utf-8").strip()
         assert 'src="data:image/png;base64,' in page
         assert f'alt="{alt}"' in page.replace("&#x27;", "'")
+
+
+def test_regrading_one_student_keeps_the_class_agreement(graded):
+    """`coursekit grade --student`: the others' codings come from results.json, so the class outputs stay."""
+    _, out, _, _, ex = graded
+    before = {p.name: p.read_bytes() for p in [out / "coding_agreement.csv", *sorted((out / "coding").iterdir())]}
+    grading.grade_class(out.parent / "submissions", [ex], out, student="student03")
+    after = {p.name: p.read_bytes() for p in [out / "coding_agreement.csv", *sorted((out / "coding").iterdir())]}
+    assert after == before

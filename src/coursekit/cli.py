@@ -25,6 +25,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.render",
     "coursekit.commands.present",
     "coursekit.commands.grade",
+    "coursekit.commands.export",
     "coursekit.commands.notebooks",
     "coursekit.commands.handouts",
 )

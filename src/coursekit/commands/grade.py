@@ -32,6 +32,14 @@ Written into --out (each file atomically; re-running gives identical files):
   item_analysis.png    share correct per question, with discrimination
   feedback/NAME.html   a page per student: each question, their answer,
                        the explanation and the paragraph to reread
+  to_mark.json         the written answers, for the marking view
+  results.json         the scored answers, so --student can regrade one
+
+Read from --out on every run: marks.csv, the instructor's marks for written
+answers (from the marking view, or typed in); a mark given to an answer that
+has changed since is flagged, not used. Late work: a [late] table in
+EXERCISES/grading.toml (due date, policy, submission times); see
+docs/grading.md. Upload the grades with `coursekit export`.
 
 Exit status: 0 when every submission was graded, 1 when some could not be
 read (see the gradebook's status and problems), 2 when the command was used
@@ -40,7 +48,8 @@ results could not be written (the previous results are then left whole).
 
 Examples:
   coursekit grade submissions/ --exercises exercises/ --out results/
-  coursekit grade submissions/ --set 01_attribution --out results/"""
+  coursekit grade submissions/ --set 01_attribution --out results/
+  coursekit grade submissions/ --out results/ --student alice"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +65,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="where the results go (default: results)")
     parser.add_argument("--set", dest="set_id", metavar="SET",
                         help="grade every notebook as this exercise set, e.g. 01_attribution")
+    parser.add_argument("--student", metavar="NAME",
+                        help="regrade only this student into the existing results in --out (the others "
+                             "are kept as the last run left them)")
+    parser.add_argument("--late-config", metavar="FILE",
+                        help="the grading.toml with the [late] policy (default: the one in --exercises, "
+                             "if any)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="no progress counter and no summary; problems are still reported")
     parser.set_defaults(func=run)
@@ -66,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = grade_class(args.submissions, args.exercises, args.out, set_id=args.set_id,
-                             progress=None if args.quiet else sys.stderr)
+                             progress=None if args.quiet else sys.stderr, student=args.student,
+                             late_config=args.late_config)
     except GradingError as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2

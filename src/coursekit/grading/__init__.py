@@ -30,6 +30,7 @@ The steps, one module each: :mod:`.submissions` (find, read, recognise),
 The item-analysis figure is :func:`coursekit.plots.item_figure`.
 """
 
+from .marking import MarkingView
 from .results import GradingError, GradingReport, ItemResult, SetResult, StudentResult
 from .run import grade_class, write_results
 from .scoring import grade_notebook, load_exercise_sets
@@ -48,6 +49,7 @@ __all__ = [
     "GradingError",
     "GradingReport",
     "ItemResult",
+    "MarkingView",
     "SetResult",
     "StudentResult",
     "Submission",

@@ -78,8 +78,11 @@ def _item_html(item: ItemResult) -> str:
             "unanswered": f"Not answered: 0 of {fmt_points(q.points)}.",
             "manual": ("Your instructor marks written answers by hand "
                        f"(up to {fmt_points(q.points)} point{'' if q.points == 1 else 's'})."),
+            "marked": f"Marked by your instructor: {_points_text(item.points, q.points)}.",
         }.get(item.status, e(item.status))
         parts.append(f'<p class="{e(item.status)}">{verdict}</p>')
+        if item.status == "marked" and item.comment.strip():
+            parts.append(f'<p class="comment">Your instructor\'s comment: {e(item.comment.strip())}</p>')
     if q.kind == "text":
         if q.rubric:
             parts.append(f'<div class="why"><p>What your instructor looks for: {e(q.rubric)}</p></div>')
@@ -97,6 +100,12 @@ def feedback_html(student: StudentResult, sets: list[ExerciseSet]) -> str:
             "article where the evidence is. Rereading that paragraph is the quickest way to see why "
             "an answer works. Questions you got wrong are the ones worth a second look: they are "
             "where you learn the most.</p>"]
+    if student.late_days:
+        days = f"{student.late_days} day{'' if student.late_days == 1 else 's'}"
+        body.append(f'<p class="late">Handed in {days} late: {fmt_points(student.penalty)} point'
+                    f'{"" if student.penalty == 1 else "s"} deducted from your total '
+                    f'({fmt_points(sum(r.points for r in student.sets.values()) - student.penalty)} after '
+                    'the deduction).</p>')
     for failure in student.failures:
         body.append(f'<p class="problem">We could not grade one of your files: {e(failure)}. '
                     "Nothing in it was marked yet; your instructor has been told and will sort it "

@@ -36,6 +36,7 @@ class ItemResult:
     answer: str  # what was given, as text (repr, or the text itself for free text)
     value: Any = None
     message: str = ""  # the check's message, or why the answer could not be read
+    comment: str = ""  # the instructor's comment on a marked written answer (marks.csv)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class StudentResult:
     name: str
     sets: dict[str, SetResult] = field(default_factory=dict)  # the notebooks graded, by set id
     failures: list[str] = field(default_factory=list)  # notebooks that could not be graded, and why
+    late_days: int | None = None  # days past the due date (grading.toml [late]); None: not checked
+    penalty: float = 0.0  # points deducted for lateness
 
     @property
     def failed(self) -> bool:
@@ -91,6 +94,8 @@ class GradingReport:
     skipped: list[str]
     out: Path
     seconds: float = 0.0
+    late: Any = None  # the LatePolicy of grading.toml, or None
+    notices: list[str] = field(default_factory=list)  # run-level warnings (marks file, submission times)
 
     @property
     def set_ids(self) -> list[str]:
@@ -116,13 +121,24 @@ class GradingReport:
         if graded and self.max_points:
             mean = sum(total_points(s) for s in graded) / len(graded)
             lines.append(f"mean score {fmt_points(round(mean, 2))} of {fmt_points(self.max_points)} "
-                         f"({mean / self.max_points:.0%}) before free-text answers are marked")
+                         f"({mean / self.max_points:.0%})"
+                         + (" before the remaining written answers are marked" if any(
+                             i.status == "manual" for s in graded for r in s.sets.values()
+                             for i in r.items) else ""))
         no_coding = sum(1 for s in graded for r in s.sets.values() for i in r.items if i.status == "no_coding")
         if no_coding:
             lines.append(f"{no_coding} coding answer(s) with no saved coding: not marked (see problems)")
         manual = sum(1 for s in graded for r in s.sets.values() for i in r.items if i.status == "manual")
+        marked = sum(1 for s in graded for r in s.sets.values() for i in r.items if i.status == "marked")
+        if marked:
+            lines.append(f"{marked} written answer(s) marked (marks.csv) and counted")
         if manual:
-            lines.append(f"{manual} free-text answer(s) to mark by hand (responses.csv, status manual)")
+            lines.append(f"{manual} written answer(s) to mark: open the marking view "
+                         "(docs/grading.md, section 4) or fill in marks.csv")
+        if self.late is not None:
+            late = sum(1 for s in graded if s.late_days)
+            lines.append(f"late work: {self.late.describe()}; {late} student(s) late")
+        lines += self.notices
         if self.skipped:
             shown = ", ".join(self.skipped[:10]) + (", …" if len(self.skipped) > 10 else "")
             lines.append(f"skipped {len(self.skipped)} file(s) that are not notebooks: {shown}")
@@ -134,7 +150,8 @@ class GradingReport:
 
 
 def total_points(student: StudentResult) -> float:
-    return sum(r.points for r in student.sets.values())
+    """The student's points, marked written answers included, after any late penalty."""
+    return sum(r.points for r in student.sets.values()) - student.penalty
 
 
 def fmt_points(value: float | None) -> str:

@@ -158,6 +158,9 @@ def grade_notebook(sub: Submission, ex: ExerciseSet, checker: Checker) -> SetRes
             continue
         result.items.append(ItemResult(q, feedback.status, float(feedback.points), shorten(text),
                                        value, feedback.message))
+    if result.items and all(i.status == "unanswered" for i in result.items):
+        # A copy handed in untouched is not an attempt that scored 0: say so.
+        result.notes.append("nothing answered: every answer is still None (was the right file handed in?)")
     return result
 
 

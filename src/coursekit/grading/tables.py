@@ -32,8 +32,9 @@ def spreadsheet_text(text: str) -> str:
 def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
     ids = report.set_ids
     columns = [(ex.set_id, q.qid) for ex in report.sets for q in ex.questions]
-    header = ["student", *(f"{s}:{q}" for s, q in columns), "total", "max", "to_mark", "status",
-              "problems"]
+    late = report.late is not None
+    header = ["student", *(f"{s}:{q}" for s, q in columns), "total", "max", "to_mark",
+              *(["late_days", "penalty"] if late else []), "status", "problems"]
     rows = []
     for student in report.students:
         # A written answer waiting for the instructor's mark shows no number yet (to_mark counts it).
@@ -41,9 +42,12 @@ def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
         points = {(set_id, i.question.qid): None if i.status in ("manual", "no_coding") else i.points
                   for set_id, r in student.sets.items() for i in r.items}
         to_mark = sum(1 for r in student.sets.values() for i in r.items if i.status == "manual")
+        lateness = ([("" if student.late_days is None else str(student.late_days)),
+                     fmt_points(student.penalty) if student.late_days else ""] if late else [])
         rows.append([spreadsheet_text(student.name), *(fmt_points(points.get(c)) for c in columns),
-                     "" if student.failed else fmt_points(total_points(student)), fmt_points(report.max_points), str(to_mark),
-                     student.status(ids), spreadsheet_text(" | ".join(student.problem_list(ids)))])
+                     "" if student.failed else fmt_points(total_points(student)), fmt_points(report.max_points),
+                     str(to_mark), *lateness, student.status(ids),
+                     spreadsheet_text(" | ".join(student.problem_list(ids)))])
     return header, rows
 
 
@@ -57,7 +61,7 @@ def response_rows(report: GradingReport) -> list[list[str]]:
         for ex in report.sets:
             result = student.sets.get(ex.set_id)
             for item in result.items if result else []:
-                correct = ("" if item.status in ("manual", "no_coding")
+                correct = ("" if item.status in ("manual", "marked", "no_coding")
                            else ("1" if item.status == "correct" else "0"))
                 note = item.message if item.status in ("missing", "duplicate", "invalid", "error",
                                                        "no_coding") else ""
@@ -113,7 +117,7 @@ def item_statistics(report: GradingReport) -> list[ItemStats]:
         for index, q in enumerate(ex.questions):
             items = [r.items[index] for r in results]
             n = len(items)
-            answered = sum(1 for i in items if i.status in ("correct", "incorrect", "manual"))
+            answered = sum(1 for i in items if i.status in ("correct", "incorrect", "manual", "marked"))
             wrong = Counter(i.answer if len(i.answer) <= 80 else i.answer[:77] + "..."
                             for i in items if i.status == "incorrect")
             if q.kind == "text" or not n:
