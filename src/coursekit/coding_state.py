@@ -30,16 +30,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["NO_CODING", "WIDGET_STATE_MIME", "CodingAnswer", "find_coding", "find_coding_in", "saved_annotators"]
+__all__ = ["NO_CODING", "NO_CODING_PROBLEM", "WIDGET_STATE_MIME", "CodingAnswer", "find_coding", "find_coding_in", "saved_annotators"]
 
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 NO_CODING = "no_coding"
+NO_CODING_PROBLEM = "no saved coding"  # how the gradebook's problems column names it (the export looks for it)
 
-_NO_STATE = ("no saved coding: the notebook holds no annotator state for this question and its answer "
+_NO_STATE = (f"{NO_CODING_PROBLEM}: the notebook holds no annotator state for this question and its answer "
              "cell holds None. Was it saved in JupyterLab with the annotator open (File › Save Notebook) "
              "and the widget-state setting on? Ask the student to open it, check the coding is "
              "shown, save and hand it in again")
-_EMPTY = ("no saved coding: the annotator of this question was saved without any coded span "
+_EMPTY = (f"{NO_CODING_PROBLEM}: the annotator of this question was saved without any coded span "
           "(the student did not add one, or coded it in a widget that was never saved)")
 
 
