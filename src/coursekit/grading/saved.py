@@ -26,8 +26,11 @@ VERSION = 1
 
 def fingerprint(sets: list[ExerciseSet]) -> str:
     """What the scores depend on: each set's questions, kinds, points and keys."""
-    shape = [[ex.set_id, [[q.qid, q.kind, q.points, repr(q.key)] for q in ex.questions]]
-             for ex in sets]
+    def question(q: Any) -> list[Any]:
+        rules = [list(q.coding.attributes), q.coding.threshold] if q.kind == "coding" else []
+        return [q.qid, q.kind, q.points, repr(q.key), *rules]
+
+    shape = [[ex.set_id, [question(q) for q in ex.questions]] for ex in sets]
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
