@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from ._io import write_atomic
 
 __all__ = [
     "MACHINE_SPECIFIC",
+    "execute_node",
     "execute_notebook",
     "find_notebooks",
     "normalise",
@@ -74,6 +76,7 @@ def normalise(nb: Any) -> Any:
         if cell.source.strip():
             count += 1
             cell.execution_count = count
+            cell.outputs = _coalesce_streams(cell.get("outputs", []))
             for k, out in enumerate(cell.get("outputs", [])):
                 if "execution_count" in out:
                     out["execution_count"] = count
@@ -87,6 +90,19 @@ def normalise(nb: Any) -> Any:
             cell.execution_count = None
             cell.outputs = []
     return nb
+
+
+def _coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive writes to the same stream: where the kernel split them depends on timing."""
+    joined: list[Any] = []
+    for out in outputs:
+        prev = joined[-1] if joined else None
+        if (prev is not None and out.get("output_type") == "stream" == prev.get("output_type")
+                and out.get("name") == prev.get("name")):
+            prev["text"] = prev["text"] + out["text"]
+        else:
+            joined.append(out)
+    return joined
 
 
 def problems_in(nb: Any, name: str) -> list[str]:
@@ -121,20 +137,42 @@ def execute_notebook(path: Path, timeout: int = 300, parameters: dict[str, Any] 
     (papermill's convention), e.g. ``{"CASE": "path/to/case"}``.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     if parameters:
         set_parameters(nb, parameters)
+    return execute_node(nb, timeout=timeout, cwd=cwd or path.parent)
+
+
+def execute_node(nb: Any, timeout: int = 300, cwd: Path | None = None) -> Any:
+    """Execute an in-memory notebook in a fresh kernel (working folder ``cwd``); return it normalised.
+
+    The kernel talks to us over local IPC sockets where the platform has them,
+    so it does not print ipykernel's warning about unencrypted TCP.
+    """
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
     env_backend = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    sockets = tempfile.TemporaryDirectory(prefix="coursekit-kernel-") if os.name == "posix" else None
     try:
+        km = KernelManager(kernel_name="python3")
+        if sockets is not None:
+            km.transport = "ipc"
+            km.ip = os.path.join(sockets.name, "kernel")  # absolute: kernel and client agree
         client = NotebookClient(
-            nb, timeout=timeout, kernel_name="python3",
-            resources={"metadata": {"path": str(cwd or path.parent)}},
+            nb, km=km, timeout=timeout, kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or Path.cwd())}},
         )
-        client.execute()
+        try:
+            client.execute()
+        finally:  # the client shuts down only kernels it started itself
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
     finally:
+        if sockets is not None:
+            sockets.cleanup()
         if env_backend is None:
             os.environ.pop("MPLBACKEND", None)
         else:
