@@ -1,5 +1,5 @@
 # coursekit: the two commands of the README, and helpers.
-#   make lab    set up .venv and open the lessons in JupyterLab
+#   make lab    set up .venv and open your working copy of the lessons in JupyterLab
 #   make test   set up .venv and run the whole test suite
 # Everything is installed inside .venv; nothing outside it, except Debian's
 # chromium for the browser tests (installed with apt when run as root).
@@ -13,10 +13,16 @@ PORT   ?= 8888
 # Notebooks run in parallel across the machine's cores (2 on the reference machine).
 JOBS   ?= 2
 
-.PHONY: help setup lab test test-fast notebooks browser-deps lint typecheck check clean bench present handouts hub-check
+# `make lab` opens a working copy of the lessons in $(LAB_COPY)/ (git-ignored),
+# made once and kept between runs: JupyterLab autosaves what it opens, and the
+# committed notebooks/ change only through `make notebooks`.
+LAB_COPY ?= lab-work
+
+.PHONY: help setup lab lab-copy lab-reset test test-fast notebooks browser-deps lint typecheck check clean bench present handouts hub-check
 
 help:
-	@echo "make lab        set up and open the lessons in JupyterLab"
+	@echo "make lab        set up and open your working copy of the lessons ($(LAB_COPY)/) in JupyterLab"
+	@echo "make lab-reset  start the working copy afresh from notebooks/ (the old one is kept in $(LAB_COPY).previous/)"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make notebooks  re-execute and save every lesson notebook"
 	@echo "make bench      measure speed and memory into benchmarks/results.md"
@@ -33,24 +39,36 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
-	# JupyterLab settings for the class: no "Jupyter news?" prompt, no news fetch; widget
-	# state saved with the notebook (the annotator's coding reaches `coursekit grade` that way).
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}, "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' \
-		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 # The printed URL opens lesson 00 directly (LabApp.default_url); no news feed or
 # update check: the kit makes no network requests while it runs.
-lab: setup
+lab: setup lab-copy
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) \
 		$(if $(DISPLAY),,--no-browser) \
 		$(if $(filter 0,$(shell id -u)),--allow-root) \
+		--ServerApp.root_dir=$(LAB_COPY) \
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
 		--LabApp.news_url=None \
 		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+# Made once: an existing copy (with your edits and outputs) is never touched.
+# Built beside the target and renamed into place, so an interrupted copy leaves nothing half made.
+lab-copy:
+	@if [ ! -d $(LAB_COPY)/notebooks ]; then \
+		rm -rf $(LAB_COPY).partial && mkdir -p $(LAB_COPY).partial/notebooks && \
+		cp notebooks/*.ipynb $(LAB_COPY).partial/notebooks/ && mv $(LAB_COPY).partial $(LAB_COPY) && \
+		echo "made your working copy of the lessons in $(LAB_COPY)/ (git-ignored; make lab-reset starts it afresh)"; \
+	fi
+
+lab-reset:
+	@if [ -d $(LAB_COPY) ]; then \
+		rm -rf $(LAB_COPY).previous && mv $(LAB_COPY) $(LAB_COPY).previous && \
+		echo "moved the old working copy to $(LAB_COPY).previous/"; \
+	fi
+	@$(MAKE) --no-print-directory lab-copy LAB_COPY=$(LAB_COPY)
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -63,7 +81,22 @@ browser-deps:
 		fi; \
 	fi
 
-test: setup browser-deps
+# axe-core (the accessibility checker the browser tests inject into Chromium),
+# at the exact version package.json names, into node_modules/ (git-ignored).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json
+	@if command -v npm >/dev/null; then \
+		npm install --no-audit --no-fund --no-package-lock --ignore-scripts --loglevel=error && touch $(AXE); \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's npm for axe-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null && \
+		npm install --no-audit --no-fund --no-package-lock --ignore-scripts --loglevel=error && touch $(AXE); \
+	else \
+		echo "NOTE: npm is missing; the accessibility (axe-core) browser tests will be skipped."; \
+		echo "      Install it with: sudo apt-get install npm"; \
+	fi
+
+test: setup browser-deps $(AXE)
 	$(BIN)/python -m pytest -n $(JOBS)
 
 # Quick loop while editing the package: no notebooks, no browser.
@@ -101,4 +134,4 @@ typecheck: setup
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist release results handouts rendered test-artifacts
+	rm -rf $(VENV) build dist release results handouts rendered test-artifacts node_modules

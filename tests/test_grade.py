@@ -343,9 +343,31 @@ def test_feedback_pages_escape_everything(class_a, graded_a):
     bob = (out / "feedback" / "bob.html").read_text(encoding="utf-8")
     assert "<script>" not in bob and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in bob
     assert "Not this time: 0 of 1 point." in bob and "¶6" in bob
-    assert "Partly right: 0.6667 of 2 points." in bob
+    assert "Partly right: 0.67 of 2 points." in bob  # rounded for the reader; the CSVs keep 0.6667
     erin = (out / "feedback" / "erin.html").read_text(encoding="utf-8")
     assert "We could not grade one of your files" in erin
+
+
+def test_feedback_pages_render_prompt_markdown(graded_a, sets):
+    """A prompt's list reads as a list, its bold as bold: no literal "- **a**" on the page."""
+    import re
+
+    bob = (graded_a / "feedback" / "bob.html").read_text(encoding="utf-8")
+    listed = [q for q in sets[0].questions if re.search(r"(?m)^- \*\*", q.prompt)]
+    assert listed, "no prompt of the first set has a markdown list to check"
+    for q in listed:
+        item = re.search(r"(?m)^- \*\*(.+?)\*\*", q.prompt).group(1)
+        assert f"<li><strong>{item}</strong>" in bob
+    assert not re.search(r"(?m)^- \*\*", bob) and "**" not in bob
+
+
+def test_feedback_speaks_to_the_student_and_the_summary_to_the_instructor(class_a, graded_a, sets):
+    frank = (graded_a / "feedback" / "frank.html").read_text(encoding="utf-8")
+    assert "ask the student" not in frank
+    assert "save it (File → Save Notebook) and hand it in again" in frank
+    report = grade_a(class_a, sets, graded_a)
+    [line] = [line for line in report.failure_lines() if line.startswith("failed: frank:")]
+    assert line.endswith("(ask the student to open the notebook in Jupyter, save it and hand it in again)")
 
 
 def digests(folder: Path) -> dict[str, str]:

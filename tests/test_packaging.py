@@ -126,3 +126,29 @@ def test_public_names_are_sorted_and_resolve():
     missing = [name for name in coursekit.__all__ if getattr(coursekit, name, None) is None]
     assert missing == []
     assert "ClaimExplorer" in dir(coursekit)  # lazy names are listed too
+
+
+SETTINGS_IN_WHEEL = "coursekit-0.1.0.data/data/share/jupyter/lab/settings/overrides.d/coursekit.json"
+NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+           # widget state saved with the notebook: how a coding question's answer reaches the grader
+           "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}
+
+
+def test_the_wheel_installs_the_class_jupyterlab_settings(wheel):
+    """No "Jupyter news?" pop-up and no update check, wherever the package is installed."""
+    import json
+
+    with zipfile.ZipFile(wheel) as archive:
+        assert json.loads(archive.read(SETTINGS_IN_WHEEL)) == NO_NEWS
+
+
+def test_jupyterlab_here_reads_the_class_settings():
+    """The environment the tests run in got them from the (editable) install, and JupyterLab reads them."""
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    settings_dir = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
+    overrides, error = _get_overrides(str(settings_dir))
+    assert error == ""
+    assert overrides["@jupyterlab/apputils-extension:notification"] == NO_NEWS[
+        "@jupyterlab/apputils-extension:notification"]
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}

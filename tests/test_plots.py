@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from html.parser import HTMLParser
 from itertools import combinations
 
 import matplotlib
@@ -189,9 +191,102 @@ def test_timeline_window(case):
 
 def test_figures_render_as_png_without_pyplot(case):
     fig = timeline_figure(case, end="2005")
-    png = fig._repr_png_()
-    assert png.startswith(b"\x89PNG") and png == fig._repr_png_()
+    png = fig.png()
+    assert png.startswith(b"\x89PNG") and png == fig.png()
     assert fig.get_dpi() == 100
+
+
+class _Figure(HTMLParser):
+    """The <img> attributes, the table's caption and its rows, from a figure's HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images: list[dict[str, str | None]] = []
+        self.rows: list[list[str]] = []
+        self.caption = ""
+        self.summary = ""
+        self._where: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+            return
+        self._where.append(tag)
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in {"td", "th"}:
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag):
+        if self._where and self._where[-1] == tag:
+            self._where.pop()
+
+    def handle_data(self, data):
+        where = self._where[-1] if self._where else ""
+        if where in {"td", "th"}:
+            self.rows[-1][-1] += data
+        elif where == "caption":
+            self.caption += data
+        elif where == "summary":
+            self.summary += data
+
+
+def parsed(fig) -> _Figure:
+    bundle = fig._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}, "one picture only: the <img> in the HTML"
+    parser = _Figure()
+    parser.feed(bundle["text/html"])
+    assert len(parser.images) == 1
+    source = parser.images[0]["src"] or ""
+    assert source.startswith("data:image/png;base64,")
+    assert base64.b64decode(source.split(",", 1)[1]).startswith(b"\x89PNG")
+    return parser
+
+
+def test_heatmap_has_alt_text_and_its_numbers_as_a_table(case):
+    fig = claims_heatmap(case)
+    shown = parsed(fig)
+    alt = shown.images[0]["alt"]
+    counts = claim_counts(case)
+    assert alt.startswith(f"Heatmap of claims per actor and topic: {len(case.claims)} claims by "
+                          f"{len(counts.index)} actors on {len(case.topics)} topics.")
+    actor, topic = max(((a, t) for a in counts.index for t in counts.columns),
+                       key=lambda at: counts.loc[at])
+    assert f"{case.actor_name(actor)} on {case.topic_label(topic)} ({counts.loc[actor, topic]})" in alt
+    header, *body = shown.rows
+    assert header == ["Actor (side)", *case.topics["label"]]
+    assert [row[0] for row in body] == [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert [[int(v) for v in row[1:]] for row in body] == counts.to_numpy().tolist()
+    assert shown.summary == "Show the numbers in this figure as a table"
+
+
+def test_stance_figure_alt_text_counts_each_sides_claims(case):
+    shown = parsed(stance_by_side(case))
+    alt = shown.images[0]["alt"]
+    for side in case.sides:
+        mine = case.claims[case.claims["side"] == side]["stance"]
+        assert (f"{side}: {(mine == 'support').sum()} supporting, {(mine == 'oppose').sum()} opposing, "
+                f"{(mine == 'neutral').sum()} neutral") in alt
+    header, *body = shown.rows
+    assert header == ["Side", "Topic", "Supports", "Opposes", "Neutral"]
+    assert len(body) == len(case.sides) * len(case.topics)
+    assert sum(int(row[2]) + int(row[3]) + int(row[4]) for row in body) == len(case.claims)
+
+
+def test_timeline_alt_text_and_table_list_every_event(case):
+    shown = parsed(timeline_figure(case))
+    alt = shown.images[0]["alt"]
+    assert alt.startswith(f"Timeline of {len(case.timeline) + 1} dated entries")
+    header, *body = shown.rows
+    assert header == ["Date", "Event", "When"]
+    assert sorted(row[0] for row in body) == sorted([*case.timeline["date"], case.meta["published"]])
+    assert parsed(timeline_figure(case, start="2030")).images[0]["alt"] == "Timeline: no events in this period."
+
+
+def test_figure_html_escapes_case_text(case_copy):
+    case_copy.set_cell("topics.csv", ("label", "Dialogue"), "label", "Dialogue <b>&")
+    html = claims_heatmap(load_case(case_copy.path))._repr_mimebundle_()["text/html"]
+    assert "<b>&" not in html and "Dialogue &lt;b&gt;&amp;" in html
 
 
 def test_figure_repr_matches_the_notebook_sanitizer(case):

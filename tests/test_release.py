@@ -152,3 +152,14 @@ def test_student_notebook_needs_a_setup_cell(sets):
     nb.cells = [c for c in nb.cells if "setup" not in tags(c)]
     with pytest.raises(ReleaseError, match="no code cell tagged 'setup'"):
         student_notebook(ex, nb)
+
+
+def test_release_prints_no_kernel_warnings(tmp_path, capfd):
+    """One kernel per copy, and none of them writes to the instructor's terminal."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    first = sorted(SOURCES.glob("*.ipynb"))[0]
+    (sources / first.name).write_bytes(first.read_bytes())
+    release(sources, tmp_path / "out")
+    captured = capfd.readouterr()
+    assert "WARNING" not in captured.err and "IPKernelApp" not in captured.err, captured.err

@@ -81,3 +81,35 @@ def test_a_leak_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
         student_kit.build_student_kit(ROOT, out, timeout=120)
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # no staging folder left behind
+
+
+def test_a_changed_lesson_is_named_before_the_kit_copies_it(tmp_path):
+    import shutil as _shutil
+    import subprocess
+
+    if _shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    (repo / "notebooks" / "00_start_here.ipynb").write_text("{}", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "lessons"], check=True)
+    assert student_kit.changed_lessons(repo) == []
+    (repo / "notebooks" / "00_start_here.ipynb").write_text('{"autosaved": 1}', encoding="utf-8")
+    assert student_kit.changed_lessons(repo) == ["notebooks/00_start_here.ipynb"]
+
+
+def test_the_kit_installs_the_class_jupyterlab_settings(kit):
+    """make lab and Binder both install the package, which brings the no-news settings along."""
+    import tomllib
+
+    project = tomllib.loads((kit / "pyproject.toml").read_text(encoding="utf-8"))
+    shared = project["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
+    assert shared["src/coursekit/lab_settings.json"] == "share/jupyter/lab/settings/overrides.d/coursekit.json"
+    settings = json.loads((kit / "src" / "coursekit" / "lab_settings.json").read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false",
+                                                                     "checkForUpdates": False}
+    assert "pip install" in (kit / "Makefile").read_text(encoding="utf-8")
+    assert "pip install" in (kit / "binder" / "postBuild").read_text(encoding="utf-8")

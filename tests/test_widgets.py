@@ -358,3 +358,63 @@ def test_reprs_are_short_and_deterministic(case):
                               "claim='lavrov-no-change'>")
     assert repr(StanceComparer(case, topic="arms_cuts")) == "<StanceComparer 'nato-russia-2013': topic='arms_cuts'>"
     assert repr(SelfCheck("?", ["a", "b"], "a", "")) == "<SelfCheck: 2 options, chosen=None>"
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+# JupyterLab's light and dark theme backgrounds (--jp-layout-color0).
+THEME_BACKGROUNDS = ("#FFFFFF", "#111111")
+
+
+def test_widget_colours_contrast_with_both_themes():
+    """Side colours and feedback borders: at least 3:1 on light and dark backgrounds (WCAG 1.4.11)."""
+    from coursekit.widgets import check as w
+
+    case = load_case("nato-russia-2013")
+    colours = {**{f"side {s}": c for s, c in case.side_colours.items()},
+               "correct": w._RIGHT_COLOUR, "wrong": w._WRONG_COLOUR, "prompt": w._PROMPT_COLOUR}
+    low = {name: (colour, bg, round(_contrast(colour, bg), 2)) for name, colour in colours.items()
+           for bg in THEME_BACKGROUNDS if _contrast(colour, bg) < 3}
+    assert low == {}
+
+
+def test_feedback_says_in_words_what_its_colour_says():
+    html = {kind: render_feedback(choice, "A", "why", 3)
+            for kind, choice in (("right", "A"), ("wrong", "B"), ("none", None))}
+    assert "<strong>Correct</strong>" in html["right"]
+    assert "<strong>Not quite</strong>" in html["wrong"]
+    assert "Choose an answer" in html["none"]
+
+
+def test_self_check_checks_the_choice_the_page_showed_when_check_was_pressed():
+    """The browser's click report arrives before a held-back choice update: the verdict is for the page's choice."""
+    q = SelfCheck("Who?", ["Rasmussen", "Lavrov"], "Lavrov", "Lavrov said so.", paragraph=8)
+    q.choices.value = "Rasmussen"  # the last choice the kernel heard of
+    # The page showed "Lavrov" checked: the scope's report, then the button's own click.
+    q.scope._on_front_end_message(q.scope, {"event": "button-click", "checked": 1}, [])
+    q.check.click()
+    assert "Correct" in q.feedback.value
+    q.choices.value = "Lavrov"  # the held-back update arrives: the verdict stays
+    assert "Correct" in q.feedback.value
+    q.choices.value = "Rasmussen"  # a real change of mind: back to the prompt
+    assert "Press Check" in q.feedback.value
+    q.check.click()  # a click with no report (no browser, e.g. Voila without anywidget): as before
+    assert "Not quite" in q.feedback.value
+
+
+def test_self_check_report_with_nothing_chosen_asks_for_a_choice():
+    q = SelfCheck("Who?", ["A", "B"], "B", "because")
+    q.scope._on_front_end_message(q.scope, {"event": "button-click", "checked": -1}, [])
+    q.check.click()
+    assert "Choose an answer" in q.feedback.value

@@ -38,6 +38,7 @@ _LAZY = {
     "locate": "authoring",
     "new_case": "authoring",
     "read_answers": "quiz",
+    "readable_tables": "tables",
     "stance_by_side": "plots",
     "timeline_figure": "plots",
 }
@@ -79,6 +80,7 @@ __all__ = [
     "locate",
     "new_case",
     "read_answers",
+    "readable_tables",
     "split_paragraphs",
     "stance_by_side",
     "timeline_figure",

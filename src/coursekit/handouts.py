@@ -33,6 +33,7 @@ from typing import Any
 
 from ._io import write_atomic
 from .cells import notebook_title
+from .notebooks import local_kernel
 
 __all__ = ["build_handouts", "export_handout", "static_widget_html"]
 
@@ -132,8 +133,9 @@ def export_handout(notebook: Path, out_dir: Path, *, timeout: int = 300,
 
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    with local_kernel() as km:
+        NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
     _replace_widget_outputs(nb)
     _link_handouts(nb, set(linked))
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(HANDOUT_NOTE))
@@ -167,6 +169,12 @@ _OFFLINE_TEMPLATE = """\
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+  /* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
+  .jp-RenderedHTMLCommon a, .jp-RenderedHTMLCommon a:link { text-decoration: underline !important; }
+</style>
+{%- endblock extra_css -%}
 """
 
 

@@ -19,7 +19,8 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "MACHINE_SPECIFIC",
     "execute_node",
     "execute_notebook",
+    "local_kernel",
     "find_notebooks",
     "normalise",
     "problems_in",
@@ -127,6 +129,28 @@ def problems_in(nb: Any, name: str) -> list[str]:
         if m:
             problems.append(f"{name} cell {i}: output holds a machine-specific value {m.group(0)!r}")
     return problems
+
+
+@contextmanager
+def local_kernel(kernel_name: str = "python3") -> Iterator[Any]:
+    """A kernel manager whose kernel talks over Unix sockets in a private temporary folder.
+
+    Over TCP (the default) ipykernel warns on the terminal, for every kernel,
+    that it "is running over TCP without encryption"; ``release``,
+    ``student-kit`` and ``make notebooks`` start one kernel per notebook.
+    IPC sockets in a folder only this user can read need no such warning and
+    listen on no port.  Pass the manager to ``NotebookClient(km=...)``.
+    """
+    from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory(prefix="ck-kernel-") as folder:
+        km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(folder, "kernel"))
+        try:
+            yield km
+        finally:
+            # NotebookClient leaves a kernel it was handed running; stop it before its sockets go.
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
 
 
 def execute_notebook(path: Path, timeout: int = 300, parameters: dict[str, Any] | None = None,

@@ -21,10 +21,11 @@ OKABE_ITO: dict[str, str] = {
 }
 GREY = "#999999"
 
-# Feedback on an answer.
+# Feedback on an answer: borders at least 3:1 against JupyterLab's light and dark
+# backgrounds (WCAG 1.4.11; tests/test_widgets.py); the words carry the meaning too.
 RIGHT = OKABE_ITO["bluish_green"]
-WRONG = OKABE_ITO["orange"]
-PROMPT = GREY
+WRONG = OKABE_ITO["vermillion"]
+PROMPT = "#767676"  # a darker grey than GREY, which reaches only 2.8:1 on white
 
 # Exercise sets in the grader's item-analysis figure, in order.
 SET_COLOURS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "bluish_green", "reddish_purple",

@@ -2,19 +2,25 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built directly (not
 through pyplot), so nothing accumulates in pyplot's figure list and no
-backend is chosen on import.  The figures show themselves as PNG in Jupyter
-even when pyplot was never used.  Colours are Okabe-Ito (colour-blind safe);
-sides use the colours declared in the case.
+backend is chosen on import.  Colours are Okabe-Ito (colour-blind safe);
+sides use the colours declared in the case, and hatching, labels and counts
+carry the same meaning as the colours.
+
+Every figure is a :class:`~coursekit.figures.CaseFigure`, shown with alt text
+generated from its data and that data as a table (see :mod:`coursekit.figures`);
+the data functions beside the figures (``claim_counts``, ``stance_counts``,
+``timeline_events``) give those numbers.
 
 >>> from coursekit import load_case
 >>> fig = claims_heatmap(load_case("nato-russia-2013"))
 >>> fig.axes[0].get_title()
 'Claims per actor and topic'
+>>> fig.alt_text
+'Heatmap of claims per actor and topic: 30 claims by 4 actors on 10 topics. The most claims in one cell: Sergey Lavrov on Exercises in North-Eastern Europe (4).'
 """
 
 from __future__ import annotations
 
-import io
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -23,15 +29,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.typing import ColorType
 
 from ._html import safe_colour, shorten
 from .cases import Case, load_case
+from .figures import CaseFigure, describe_figure, png_bytes, text_colour
 from .palette import OKABE_ITO, SET_COLOURS
 
 if TYPE_CHECKING:
@@ -41,6 +46,7 @@ __all__ = [
     "OKABE_ITO",
     "CaseFigure",
     "claims_heatmap",
+    "describe_figure",
     "item_figure",
     "png_bytes",
     "stance_by_side",
@@ -51,39 +57,8 @@ _NEUTRAL_FILL = "#DDDDDD"
 _DPI = 100  # modest, so executed notebooks stay small
 
 
-class CaseFigure(Figure):
-    """A matplotlib Figure that renders as PNG in Jupyter without pyplot.
-
-    IPython only knows how to draw a bare ``Figure`` once a pyplot backend
-    has been activated; ``_repr_png_`` covers the case where it has not.
-    """
-
-    def __repr__(self) -> str:
-        # Read like a plain Figure so notebook output sanitizers written for one still match.
-        return super().__repr__().replace(type(self).__name__, "Figure", 1)
-
-    def _repr_png_(self) -> bytes:
-        return png_bytes(self)
-
-
-def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG bytes; no "Software" entry, so the PNG stays the same across matplotlib versions."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
 def _as_case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
-
-
-def _text_colour(background: ColorType) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG relative luminance)."""
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in to_rgb(background))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#000000" if luminance > 0.179 else "#FFFFFF"
 
 
 # --- claims per actor and topic ---------------------------------------------------
@@ -129,7 +104,7 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
         if value:
             shade = image.cmap(image.norm(value))
             ax.text(col, row, str(value), ha="center", va="center", fontsize=10,
-                    color=_text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
+                    color=text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
     ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right",
                   rotation_mode="anchor", fontsize=9)
     ax.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
@@ -149,7 +124,20 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
     bar.set_label("Number of claims")
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()
-    return fig
+    table = pd.DataFrame(values, columns=col_labels)
+    table.insert(0, "Actor (side)", row_labels)
+    return fig.describe(_heatmap_alt(case, counts), table, "Claims per actor (rows) and topic (columns)")
+
+
+def _heatmap_alt(case: Case, counts: pd.DataFrame) -> str:
+    total = int(counts.to_numpy().sum())
+    text = (f"Heatmap of claims per actor and topic: {total} claims by {len(counts.index)} actors "
+            f"on {len(counts.columns)} topics.")
+    if total:
+        actor, topic = counts.stack().idxmax()
+        text += (f" The most claims in one cell: {case.actor_name(actor)} on "
+                 f"{case.topic_label(topic)} ({int(counts.loc[actor, topic])}).")
+    return text
 
 
 # --- stance by side ---------------------------------------------------------------------
@@ -220,7 +208,7 @@ def stance_by_side(case: Case | str | Path) -> Figure:
                     fontsize=9, fontstyle="italic", backgroundcolor="#FFFFFF", gid="no-claims")
         ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
         ax.set_xlim(-limit, limit)
-        ax.set_title(side, fontsize=11, fontweight="bold", color=_text_colour(colour),
+        ax.set_title(side, fontsize=11, fontweight="bold", color=text_colour(colour),
                      backgroundcolor=colour, pad=6)
         ax.grid(axis="x", color="#BBBBBB", linewidth=0.5, alpha=0.6)
         ax.set_axisbelow(True)
@@ -248,7 +236,22 @@ def stance_by_side(case: Case | str | Path) -> Figure:
                  Patch(facecolor=_NEUTRAL_FILL, edgecolor=grey, label="neutral (grey, centred)")],
         loc="outside lower center", ncols=3, fontsize=9, frameon=False,
     )
-    return fig
+    data = pd.DataFrame({
+        "Side": table["side"],
+        "Topic": [case.topic_label(t) for t in table["topic_id"]],
+        "Supports": table["support"], "Opposes": table["oppose"], "Neutral": table["neutral"],
+    })
+    return fig.describe(_stance_alt(case, table), data,
+                        "Claims per side and topic, by stance toward the topic's proposition")
+
+
+def _stance_alt(case: Case, table: pd.DataFrame) -> str:
+    totals = table.groupby("side", sort=False)[["support", "oppose", "neutral"]].sum()
+    parts = [f"{side}: {int(row['support'])} supporting, {int(row['oppose'])} opposing, "
+             f"{int(row['neutral'])} neutral" for side, row in totals.reindex(case.sides).iterrows()]
+    return (f"Bar charts, one per side, of the claims on each of {table['topic_id'].nunique()} "
+            f"topics that support, oppose or are neutral toward its proposition. "
+            + "; ".join(parts) + ".")
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -379,7 +382,23 @@ def timeline_figure(case: Case | str | Path, start: str | date | None = None,
                frameon=False)
     if n == 0:
         ax.text(0.5, 0, "No events in this period.", ha="center", va="center")
-    return fig
+    data = pd.DataFrame({"Date": events["date"], "Event": [" ".join(label.split()) for label in events["label"]],
+                         "When": [_KIND_LEGEND[k] for k in events["kind"]]})
+    return fig.describe(_timeline_alt(events), data, "The timeline's events, earliest first")
+
+
+def _timeline_alt(events: pd.DataFrame) -> str:
+    if events.empty:
+        return "Timeline: no events in this period."
+    kinds = events["kind"].value_counts()
+    text = (f"Timeline of {len(events)} dated entries from {events['date'].iloc[0]} to "
+            f"{events['date'].iloc[-1]}, in order and not to scale.")
+    if "article" in kinds:
+        text += (f" The article's publication is marked; {int(kinds.get('before', 0))} entries "
+                 f"come before it, {int(kinds.get('after', 0))} after it")
+        same = int(kinds.get("same period", 0))
+        text += f" and {same} in the same period." if same else "."
+    return text
 
 
 # --- item analysis (the grader's figure) -------------------------------------------------------

@@ -22,13 +22,14 @@ folder, then renamed into place).
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
 from ._io import write_atomic
 from .release import ReleaseError, release, solution_leaks
 
-__all__ = ["build_student_kit"]
+__all__ = ["build_student_kit", "changed_lessons"]
 
 # What is copied from the instructor's repository, relative to its root.
 KIT_FILES = ("pyproject.toml", "LICENSE", "requirements/constraints.txt")
@@ -76,10 +77,6 @@ PORT   ?= 8888
 $(STAMP): pyproject.toml requirements/constraints.txt
 \ttest -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 \t$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e .
-\t# Widget state is saved with the notebook: that is how a coding answer is handed in.
-\tmkdir -p $(VENV)/share/jupyter/lab/settings
-\tprintf '%s\\n' '{"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' \\
-\t\t> $(VENV)/share/jupyter/lab/settings/overrides.json
 \ttouch $(STAMP)
 
 setup: $(STAMP)
@@ -90,6 +87,23 @@ lab: setup
 \t\t--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \\
 \t\t--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 """
+
+
+def changed_lessons(repo: str | Path) -> list[str]:
+    """Lessons in ``repo/notebooks`` that differ from the last commit (git), e.g. autosaved by JupyterLab.
+
+    The kit copies ``notebooks/`` as it is on disk; ``make lab`` works on a
+    separate copy, so a change here was made some other way.  Empty when
+    ``repo`` is not a git checkout or git is missing.
+    """
+    git = shutil.which("git")
+    if git is None or not (Path(repo) / ".git").exists():
+        return []
+    result = subprocess.run([git, "-C", str(repo), "status", "--porcelain", "--", "notebooks"],
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        return []
+    return sorted(line[3:].strip() for line in result.stdout.splitlines() if line.strip())
 
 
 def _copy(repo: Path, kit: Path) -> None:

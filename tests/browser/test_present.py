@@ -39,6 +39,8 @@ FETCHED = 2  # pages fetched over plain HTTP, never connected
 MAX_KERNELS_AFTER_CULL = 2
 PAGE_TIMEOUT = 90_000  # ms: each page load executes the whole notebook in a new kernel
 
+LESSON_PATH = "voila/render/04_comparing_claims.ipynb"
+
 # Source code as the notebook's own cells spell it: none of it may reach the page.
 CODE_FRAGMENTS = ("import coursekit", "StanceComparer(case", "load_case(CASE)")
 
@@ -75,6 +77,8 @@ def presenter(tmp_path: Path):
     server = Server("coursekit present", args, cwd=root, env=env, log=tmp_path / "present.log")
     try:
         wait_for_voila(server)
+        # It serves the lessons' folder; the lesson itself is one page of it.
+        server.lesson_url = server.url + LESSON_PATH
         yield server
     finally:
         server.stop()
@@ -89,11 +93,15 @@ def open_dashboard(page, url: str) -> ComparerOnPage:
 
 
 def test_present_serves_lesson_04_without_code(presenter, page, missile_defence):
+    """Outputs only, a working comparer, and no axe-core violations in what the kit renders."""
+    from .axe import axe_available, check_page
+
+    axe_available()
     log = presenter.log_tail()
     assert "04_comparing_claims.ipynb" in log, "present did not say which notebook it serves"
     assert presenter.url.startswith("http://127.0.0.1:"), "present must listen on loopback only"
 
-    comparer = open_dashboard(page, presenter.url)
+    comparer = open_dashboard(page, presenter.lesson_url)
 
     # No code: no code cell input areas or editors (markdown cells keep theirs:
     # rendered text), and none of the notebook's source text.
@@ -108,9 +116,14 @@ def test_present_serves_lesson_04_without_code(presenter, page, missile_defence)
     check_missile_defence(comparer, missile_defence)
     screenshot(page, "present-04_comparing_claims-missile_defence")
 
+    # Accessibility (in the same page load: each load runs the whole notebook).
+    page.locator(".ck-figure img").first.wait_for(timeout=PAGE_TIMEOUT)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    check_page(page, "present-04", ["#rendered_cells .jp-MarkdownOutput", "#rendered_cells .jp-OutputArea-output"])
+
 
 def test_reloads_do_not_pile_up_kernels(presenter, chromium, page, missile_defence):
-    open_dashboard(page, presenter.url)
+    open_dashboard(page, presenter.lesson_url)
     for _ in range(RELOADS):
         page.reload(timeout=PAGE_TIMEOUT)
         ComparerOnPage(page).wait(timeout=PAGE_TIMEOUT)
@@ -120,13 +133,13 @@ def test_reloads_do_not_pile_up_kernels(presenter, chromium, page, missile_defen
     for _ in range(ABANDONED):
         context = chromium.new_context()
         try:
-            open_dashboard(context.new_page(), presenter.url)
+            open_dashboard(context.new_page(), presenter.lesson_url)
         finally:
             context.close()
     # Fetched without a browser: each request runs the notebook in a kernel no
     # page ever connects to (plain Voila keeps those kernels for good).
     for _ in range(FETCHED):
-        with urllib.request.urlopen(presenter.url, timeout=PAGE_TIMEOUT / 1000) as response:
+        with urllib.request.urlopen(presenter.lesson_url, timeout=PAGE_TIMEOUT / 1000) as response:
             assert response.status == 200
     peak = len(kernel_processes(presenter))
     # The fetched pages' kernels are fresh, so the culler has work to do; else this proves nothing.
@@ -149,3 +162,18 @@ def test_reloads_do_not_pile_up_kernels(presenter, chromium, page, missile_defen
     print(f"kernels: peak {peak} after {RELOADS} reloads, {ABANDONED} abandoned pages "
           f"and {FETCHED} fetches, "
           f"{left} after the cull")
+
+
+def test_present_links_to_the_next_lesson_and_stays_offline(presenter, page):
+    """"Next: 05" opens lesson 05 in the presenter; no page asks anything of another host."""
+    from playwright.sync_api import expect
+
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((presenter.url, "blob:" + presenter.url, "data:")) else elsewhere.append(r.url))
+    open_dashboard(page, presenter.lesson_url)
+    link = page.locator("a[href$='05_what_happened_next.ipynb']").first
+    with page.expect_response(lambda r: r.url.endswith("05_what_happened_next.ipynb")) as answer:
+        link.click()
+    assert answer.value.status == 200, f"the Next link answers {answer.value.status}"
+    expect(page.locator("h1").first).to_contain_text("What happened next", timeout=PAGE_TIMEOUT)
+    assert elsewhere == [], f"the presenter's pages requested other hosts: {elsewhere}"

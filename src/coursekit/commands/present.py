@@ -19,7 +19,10 @@ DEFAULT_CULL_INTERVAL = 60
 DESCRIPTION = f"""\
 Serve a notebook with Voila for the projector: outputs and widgets only, no
 code; every widget is live (each page load runs the notebook in a fresh
-kernel). It listens on 127.0.0.1 only and prints the URL to open.
+kernel). It listens on 127.0.0.1 only and prints the URL to open. The
+notebook's folder is served, so links between lessons ("Next: 05") open the
+next lesson the same way. Nothing is loaded from the internet (coursekit's
+Voila template leaves out Voila's Font Awesome CDN links).
 
 Page reloads do not pile up kernels: a kernel whose page is gone (no open
 connection) is shut down once it has been idle for --cull-idle-timeout
@@ -72,15 +75,34 @@ def find_notebook(name: str | None, cwd: Path | None = None) -> Path | None:
     return None
 
 
+TEMPLATE = "coursekit"
+
+
+def lesson_path(notebook: Path) -> str:
+    """The URL path of ``notebook`` on the server ``present`` starts (it serves the notebook's folder).
+
+    >>> lesson_path(Path("/x/notebooks/04_comparing_claims.ipynb"))
+    'voila/render/04_comparing_claims.ipynb'
+    """
+    from urllib.parse import quote
+
+    return "voila/render/" + quote(notebook.name)
+
+
 def build_voila_args(notebook: Path, port: int, cull_idle_timeout: int, cull_interval: int) -> list[str]:
-    """The ``python -m voila`` command line that ``present`` runs."""
+    """The ``python -m voila`` command line that ``present`` runs.
+
+    Voila serves the notebook's folder, not the one file: served alone, a
+    notebook's links to the other lessons answer 403 Forbidden.
+    """
     args = [
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-m", "voila", str(notebook.parent),
         f"--port={port}",
         "--no-browser",
         "--Voila.ip=127.0.0.1",
         # Loopback only, for the projector laptop: no token to type on the lectern.
         "--Voila.token=",
+        f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         # Voila's kernel manager is a jupyter_server MappingKernelManager
@@ -111,8 +133,9 @@ def run(args: argparse.Namespace) -> int:
     # Voila prints "Voilà is running at: http://127.0.0.1:PORT/" once it listens
     # (the port may differ if PORT was taken).  Say what to open before that.
     print(f"Presenting {notebook}", flush=True)
-    print(f"Open http://127.0.0.1:{args.port}/ in the browser on the projector "
-          "(Voila prints the final URL below if that port is taken). Stop with Ctrl+C.", flush=True)
+    print(f"Open http://127.0.0.1:{args.port}/{lesson_path(notebook)} in the browser on the projector "
+          "(if that port is taken, Voila says below which one it uses instead). Stop with Ctrl+C.",
+          flush=True)
     # Replace this process, so Ctrl+C and SIGTERM reach Voila directly.
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return

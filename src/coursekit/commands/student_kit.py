@@ -41,8 +41,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..release import ReleaseError
-    from ..student_kit import build_student_kit
+    from ..student_kit import build_student_kit, changed_lessons
 
+    changed = changed_lessons(Path(args.repo))
+    if changed:
+        print("warning: these lessons differ from the last commit, and the kit copies them as they are:",
+              file=sys.stderr)
+        for name in changed:
+            print(f"  {name}", file=sys.stderr)
+        print("  (to ship the committed lessons: git restore notebooks/, or git stash, and run again)",
+              file=sys.stderr)
     try:
         out = build_student_kit(Path(args.repo), Path(args.out), force=args.force,
                                 timeout=args.timeout)

@@ -9,9 +9,9 @@ from importlib import resources
 from string import Template
 
 from ..quiz import ExerciseSet
-from .results import ItemResult, StudentResult, fmt_points
+from .results import ItemResult, StudentResult
 
-__all__ = ["feedback_html"]
+__all__ = ["feedback_html", "shown_points"]
 
 
 @functools.cache
@@ -19,21 +19,45 @@ def _template() -> Template:
     return Template(resources.files(__package__).joinpath("templates", "feedback.html").read_text(encoding="utf-8"))
 
 
+@functools.cache
+def _renderer():
+    import mistune  # nbconvert's markdown renderer, already installed with it
+
+    # escape=True: raw HTML in a prompt is shown as text, never run; mistune also
+    # replaces javascript: and other unsafe link targets.
+    return mistune.create_markdown(escape=True)
+
+
 @functools.lru_cache(maxsize=4096)  # every student's page shows the same prompts
 def _markdown(text: str) -> str:
-    """The question's markdown as simple HTML: escaped first, then bold, italics and code."""
-    out = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        escaped = html.escape(block)
-        escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
-        escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
-        escaped = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", escaped)
-        out.append("<p>" + escaped.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(out)
+    r"""The question's markdown as HTML (lists, emphasis, code, links), every raw tag escaped.
+
+    >>> print(_markdown("Which are **true**?\n\n- **a** one\n- <b>two</b>"))
+    <p>Which are <strong>true</strong>?</p>
+    <ul>
+    <li><strong>a</strong> one</li>
+    <li>&lt;b&gt;two&lt;/b&gt;</li>
+    </ul>
+    """
+    # Headings inside a prompt would outrank the page's own: show them as bold paragraphs.
+    text = re.sub(r"(?m)^#{1,6}\s+(.+?)\s*#*\s*$", r"**\1**", text.strip())
+    return str(_renderer()(text)).strip()
+
+
+def shown_points(value: float) -> str:
+    """Points for a reader: at most two decimals, no trailing zeros (7.3333 → 7.33, 2.50 → 2.5).
+
+    The CSV files keep the full precision; this is for the feedback pages.
+
+    >>> shown_points(22 / 3), shown_points(2.5), shown_points(14.0), shown_points(0.004)
+    ('7.33', '2.5', '14', '0')
+    """
+    rounded = round(float(value), 2)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.2f}".rstrip("0")
 
 
 def _points_text(points: float, of: float) -> str:
-    return f"{fmt_points(points)} of {fmt_points(of)} point{'' if of == 1 else 's'}"
+    return f"{shown_points(points)} of {shown_points(of)} point{'' if of == 1 else 's'}"
 
 
 def _coding_html(message: str) -> str:
@@ -54,7 +78,7 @@ def _coding_html(message: str) -> str:
 def _item_html(item: ItemResult) -> str:
     q = item.question
     e = html.escape
-    parts = [f'<div class="q"><h3>{e(q.qid)} · {fmt_points(q.points)} point{"" if q.points == 1 else "s"}</h3>',
+    parts = [f'<div class="q"><h3>{e(q.qid)} · {shown_points(q.points)} point{"" if q.points == 1 else "s"}</h3>',
              _markdown(q.prompt)]
     if item.status == "no_coding":
         parts.append(f'<p class="problem">No coding of yours was found in the notebook for this question '
@@ -75,9 +99,9 @@ def _item_html(item: ItemResult) -> str:
             "correct": f"Correct: {_points_text(item.points, q.points)}.",
             "incorrect": (f"Partly right: {_points_text(item.points, q.points)}." if item.points > 0
                           else f"Not this time: {_points_text(item.points, q.points)}."),
-            "unanswered": f"Not answered: 0 of {fmt_points(q.points)}.",
+            "unanswered": f"Not answered: 0 of {shown_points(q.points)}.",
             "manual": ("Your instructor marks written answers by hand "
-                       f"(up to {fmt_points(q.points)} point{'' if q.points == 1 else 's'})."),
+                       f"(up to {shown_points(q.points)} point{'' if q.points == 1 else 's'})."),
             "marked": f"Marked by your instructor: {_points_text(item.points, q.points)}.",
         }.get(item.status, e(item.status))
         parts.append(f'<p class="{e(item.status)}">{verdict}</p>')
@@ -102,14 +126,15 @@ def feedback_html(student: StudentResult, sets: list[ExerciseSet]) -> str:
             "where you learn the most.</p>"]
     if student.late_days:
         days = f"{student.late_days} day{'' if student.late_days == 1 else 's'}"
-        body.append(f'<p class="late">Handed in {days} late: {fmt_points(student.penalty)} point'
+        body.append(f'<p class="late">Handed in {days} late: {shown_points(student.penalty)} point'
                     f'{"" if student.penalty == 1 else "s"} deducted from your total '
-                    f'({fmt_points(sum(r.points for r in student.sets.values()) - student.penalty)} after '
+                    f'({shown_points(sum(r.points for r in student.sets.values()) - student.penalty)} after '
                     'the deduction).</p>')
     for failure in student.failures:
         body.append(f'<p class="problem">We could not grade one of your files: {e(failure)}. '
-                    "Nothing in it was marked yet; your instructor has been told and will sort it "
-                    "out with you.</p>")
+                    "Nothing in it was marked yet. Open it in Jupyter, save it (File → Save Notebook) "
+                    "and hand it in again; your instructor has been told and will sort it out with "
+                    "you if that does not help.</p>")
     for ex in sets:
         result = student.sets.get(ex.set_id)
         if result is None:
@@ -118,7 +143,7 @@ def feedback_html(student: StudentResult, sets: list[ExerciseSet]) -> str:
                             "found among your files.</p>")
             continue
         manual = sum(i.question.points for i in result.items if i.status == "manual")
-        pending = f" ({fmt_points(manual)} more for written answers, once marked)" if manual else ""
+        pending = f" ({shown_points(manual)} more for written answers, once marked)" if manual else ""
         body.append(f"<h2>{e(ex.title)}</h2>")
         body.append(f"<p>Score: {_points_text(result.points, ex.total_points)}{pending}.</p>")
         body += [_item_html(item) for item in result.items]

@@ -146,12 +146,12 @@ class MarkingView:
         self.save = w.Button(description="Save marks", button_style="",
                              tooltip=f"write {MARKS_FILE} in {self.results}")
         self.status = w.HTML(layout=w.Layout(min_height="1.5em"))
-        self.status.add_class("coursekit-status")
         self._fields: dict[str, tuple[Any, Any]] = {}
         self.question.observe(lambda _change: self._show(), names="value")
         self.save.on_click(lambda _b: self.save_marks())
-        self.widget = w.VBox([self.question, self.header, self.rows, self.save, self.status])
-        self.widget.add_class("coursekit-widget")
+        from ..widgets.keyboard import KitBox  # keys stay in the view, not JupyterLab's shortcuts
+
+        self.widget = KitBox([self.question, self.header, self.rows, self.save, self.status], kind="marking")
         if self.questions:
             self._show()
         else:

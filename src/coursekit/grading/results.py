@@ -110,7 +110,10 @@ class GradingReport:
         return sum(s.total_points for s in self.sets)
 
     def failure_lines(self) -> list[str]:
-        return [f"failed: {s.name}: {' | '.join(s.problem_list(self.set_ids))}" for s in self.failed]
+        """One line per student whose notebook could not be read, for the instructor."""
+        return [f"failed: {s.name}: {' | '.join(s.problem_list(self.set_ids))} "
+                "(ask the student to open the notebook in Jupyter, save it and hand it in again)"
+                for s in self.failed]
 
     def summary(self) -> str:
         ids = self.set_ids

@@ -47,8 +47,10 @@ def json_problem(exc: json.JSONDecodeError, text: str) -> str:
     # "Unterminated string" means the file ended inside a string (a raw line break in a
     # string is a different error), so it was cut off, like an error at the very end.
     if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        # Fact only: this text reaches the instructor's summary and the student's own page,
+        # and each of those adds the advice for its reader.
         return ("not valid JSON: the file ends too early; it may have been cut off while "
-                "saving or uploading (ask the student to save and hand it in again)")
+                "saving or uploading")
     message = exc.msg.removesuffix(" at").removesuffix(" starting")
     return f"not valid JSON: line {exc.lineno} column {exc.colno} ({message})"
 

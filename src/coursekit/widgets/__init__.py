@@ -20,6 +20,10 @@ Widgets only change the ``.value`` of their children in observers (no
 
 Every piece of case text is escaped before it reaches HTML; side colours are
 used only when they are plain ``#RRGGBB`` values.
+
+Keyboard: every widget is a :class:`~coursekit.widgets.keyboard.KitBox`, so
+inside JupyterLab its controls get the arrow keys, letters, Space and Enter
+instead of the notebook's command-mode shortcuts (see ``keyboard.py``).
 """
 
 from .check import SelfCheck, render_feedback
@@ -32,10 +36,13 @@ from .compare import (
     render_comparison,
     side_stances,
 )
+from .keyboard import KeyboardScope, KitBox
 
 __all__ = [
     "ALL",
     "ClaimExplorer",
+    "KeyboardScope",
+    "KitBox",
     "SelfCheck",
     "StanceComparer",
     "agreement_line",

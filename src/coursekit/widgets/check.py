@@ -11,6 +11,7 @@ from .._html import (
     esc,
 )
 from ..palette import PROMPT, RIGHT, WRONG
+from .keyboard import KitBox
 
 __all__ = ["SelfCheck", "render_feedback"]
 
@@ -49,7 +50,7 @@ def render_feedback(choice: str | None, answer: str, explanation: str,
             f"<strong>Not quite</strong> — try again. Hint: {esc(hint)}</div>")
 
 
-class SelfCheck(widgets.VBox):
+class SelfCheck(KitBox):
     """A formative multiple-choice question with instant feedback.
 
     ``answer`` is one of ``options`` (or its index).  Controls: ``choices``
@@ -84,9 +85,12 @@ class SelfCheck(widgets.VBox):
                                             layout=widgets.Layout(width="max-content"))
         self.check = widgets.Button(description="Check", tooltip="Check your answer")
         self.feedback = widgets.HTML(self._render(None, checked=False))
-        super().__init__(children=[self.question, self.choices, self.check, self.feedback])
+        super().__init__([self.question, self.choices, self.check, self.feedback], kind="selfcheck")
+        self._checked: str | None = None  # the choice the feedback shows a verdict on
+        self._clicks_checked = 0  # clicks already checked with the choice the page showed
         self.choices.observe(self._on_choice, names="value")
         self.check.on_click(self._on_check)
+        self.scope.on_button_click(self._on_page_click)
 
     def __repr__(self) -> str:
         return f"<SelfCheck: {len(self.choices.options)} options, chosen={self.choices.value!r}>"
@@ -95,11 +99,29 @@ class SelfCheck(widgets.VBox):
         return render_feedback(choice, self.answer, self.explanation, self.paragraph, self.hint,
                                checked=checked)
 
+    def _show_verdict(self, choice: str | None) -> None:
+        self._checked = choice
+        self.feedback.value = self._render(choice, checked=True)
+
     def _on_choice(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None and change["new"] == self._checked:
+            # The choice the page showed when Check was pressed, arriving after the click.
+            self._show_verdict(change["new"])
+            return
+        self._checked = None
         self.feedback.value = self._render(change["new"], checked=self.instant)
 
+    def _on_page_click(self, index: int) -> None:
+        """Check was pressed in the browser, with option ``index`` checked on the page."""
+        options = list(self.choices.options)
+        self._clicks_checked += 1
+        self._show_verdict(options[index] if 0 <= index < len(options) else None)
+
     def _on_check(self, _button: widgets.Button) -> None:
-        self.feedback.value = self._render(self.choices.value, checked=True)
+        if self._clicks_checked:  # this click was already checked with what the page showed
+            self._clicks_checked -= 1
+            return
+        self._show_verdict(self.choices.value)
 
     @property
     def correct(self) -> bool:

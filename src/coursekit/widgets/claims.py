@@ -22,6 +22,7 @@ from .._html import (
 from ..cases import Case, load_case  # noqa: F401 - load_case is used in the doctests
 from ..validation import MODES
 from .common import ALL, CARD, SWATCH, TD, TH, as_case, plural, proposition_text
+from .keyboard import KitBox
 
 __all__ = ["ClaimExplorer", "claim_label", "filter_claims", "no_claims_html", "render_claim"]
 
@@ -111,7 +112,7 @@ def no_claims_html(message: str) -> str:
     return f'<p class="ck-empty" style="font-style:italic;margin:0.4em 0">{esc(message)}</p>'
 
 
-class ClaimExplorer(widgets.VBox):
+class ClaimExplorer(KitBox):
     """Filter a case's claims by side, actor, topic and mode; read one in context.
 
     Controls: ``side``, ``actor``, ``topic``, ``mode`` (dropdowns, ``""`` is
@@ -145,11 +146,11 @@ class ClaimExplorer(widgets.VBox):
         self.claim = widgets.Select(options=[], rows=rows, description="Claim",
                                     layout=widgets.Layout(width="98%"))
         self.detail = widgets.HTML()
-        super().__init__(children=[
+        super().__init__([
             widgets.HBox([self.side, self.actor]),
             widgets.HBox([self.topic, self.mode]),
             self.count, self.claim, self.detail,
-        ])
+        ], kind="explorer")
         with self._batch():
             self.side.value = side
             self.actor.options = self._actor_options(side)

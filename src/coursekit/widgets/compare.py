@@ -17,6 +17,7 @@ from .._html import (
 from ..cases import Case, load_case  # noqa: F401 - load_case is used in the doctests
 from .claims import no_claims_html
 from .common import MUTED, SWATCH, as_case, names, plural, proposition_text
+from .keyboard import KitBox
 
 __all__ = ["StanceComparer", "agreement_line", "render_agreement", "render_comparison", "side_stances"]
 
@@ -149,7 +150,7 @@ def render_comparison(case: Case, topic_id: str, *, with_summary: bool = True) -
     )
 
 
-class StanceComparer(widgets.VBox):
+class StanceComparer(KitBox):
     """Pick a topic; see every side's claims on it side by side, and where they differ.
 
     Controls: ``topic`` (dropdown of topic ids), ``body`` and ``summary`` (HTML).
@@ -167,7 +168,7 @@ class StanceComparer(widgets.VBox):
                                       description="Topic", layout=widgets.Layout(width="28em"))
         self.body = widgets.HTML()
         self.summary = widgets.HTML()
-        super().__init__(children=[self.topic, self.body, self.summary])
+        super().__init__([self.topic, self.body, self.summary], kind="comparer")
         self.topic.observe(self._on_topic, names="value")
         self._show(self.topic.value)
 
