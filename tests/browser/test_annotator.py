@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .annotator_page import AnnotatorOnPage
+from .axe import check_page
 from .conftest import screenshot
 from .test_lab import (
     _CODE_PROMPTS,
@@ -88,6 +89,8 @@ def test_released_copy_coded_by_mouse_and_keyboard_then_graded(lab_server, page,
     expect(page.locator(".ck-annotator:visible")).to_have_count(3)
     expect(page.locator(".jp-Dialog")).to_have_count(0)
     screenshot(page, "lab-04_coding-coded")
+    # WCAG 2.1 A/AA inside the annotators, with spans coded and the form filled (axe-core)
+    check_page(page, "lab-04_coding-annotators", [".ck-annotator"])
 
     menu(page, "File", "Save Notebook")
     expect(page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")).to_have_count(0, timeout=10_000)
@@ -140,6 +143,7 @@ def test_lesson_in_voila_compares_with_the_key(voila_server_for, page):
     expect(row).to_contain_text("Sergey Lavrov")
     expect(row).to_contain_text("no")
     screenshot(page, "voila-06-comparison")
+    check_page(page, "voila-06-comparison", [".ck-annotator"])
 
 
 AUTHOR = "annotator_author.ipynb"
