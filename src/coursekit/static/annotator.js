@@ -12,22 +12,32 @@
 //   Space                  select only the clause under the cursor
 //   Enter                  take the selected clauses as the span to code
 //   Escape                 clear the selection
-// The root and every focusable element carry data-lm-suppress-shortcuts, so
 // JupyterLab's command-mode shortcuts (arrows, A, B, R, D D, 0 0, ...) do not
-// fire while focus is inside the widget (see el() below).
+// fire while focus is inside the widget; Ctrl/Alt/Cmd shortcuts do (see scopeKeys).
 
 const ATTRS = ["speaker", "mode", "topic", "stance"];
 const LABELS = { speaker: "Speaker", mode: "Mode", topic: "Topic", stance: "Stance" };
 
-// Lumino matches a shortcut's selector from the focused element upwards and stops
-// at the first element carrying data-lm-suppress-shortcuts: the focused element
-// itself must carry it, or selectors ending in ":focus" (the notebook's command-mode
-// ones) match it before the walk reaches the widget's root.
-const FOCUSABLE = new Set(["button", "input", "select", "textarea"]);
+// Lumino matches a shortcut's selector from the key event's target upwards and
+// stops at the first element carrying data-lm-suppress-shortcuts: the target
+// itself must carry it, or selectors ending in ":focus" (the notebook's
+// command-mode ones) match it first.  So, as the kit's KeyboardScope does, every
+// plain key pressed inside the annotator marks its target (capture phase, before
+// JupyterLab sees the event), and a key held with Ctrl, Alt or Cmd unmarks it:
+// Ctrl+S still saves the notebook from inside the widget.
+const SUPPRESS = "data-lm-suppress-shortcuts";
+
+function scopeKeys(root) {
+  root.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    if (event.ctrlKey || event.altKey || event.metaKey) target.removeAttribute(SUPPRESS);
+    else target.setAttribute(SUPPRESS, "true");
+  }, true);
+}
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
-  if (FOCUSABLE.has(tag) || props.tabindex !== undefined) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [key, value] of Object.entries(props)) {
     if (key === "text") node.textContent = value;
     else if (key === "class") node.className = value;
@@ -52,8 +62,8 @@ function render({ model, el: host }) {
     class: "ck-annotator",
     role: "group",
     "aria-label": model.get("label") || "Annotator",
-    "data-lm-suppress-shortcuts": "true",
   });
+  scopeKeys(root);
   host.append(root);
 
   const instructions = el("p", { class: "ck-ann-help", id: `${uid}-help` });
@@ -325,6 +335,8 @@ function render({ model, el: host }) {
     model.set("edited", Date.now());
     model.save_changes();
     status.textContent = `Added: “${short(unitText(entry.start, entry.end))}” — ${label("speaker", entry.speaker)}.`;
+    // the button is disabled now (nothing marked): keep focus in the widget, on the passage
+    passage.focus();
     updateButton();
   });
 
@@ -346,6 +358,7 @@ function render({ model, el: host }) {
             model.set("edited", Date.now());
             model.save_changes();
             status.textContent = `Removed coded span ${i + 1}.`;
+            passage.focus();  // the button is gone with its list item
           },
         }));
       }
