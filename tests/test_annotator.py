@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def case_copy(tmp_path):
-    folder = tmp_path / "nato-copy"
+    folder = tmp_path / "nato-russia-2013"  # a case folder is named by its id
     shutil.copytree(REPO / "data" / "cases" / "nato-russia-2013", folder)
     return folder
 

@@ -299,7 +299,7 @@ def test_render_runs_both_generic_notebooks_on_the_synthetic_case(tmp_path, caps
     printed = capsys.readouterr().out
     assert rc == 0, printed
     assert "2 of 2 notebooks rendered" in printed
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir()) == [".coursekit-output",
         "04_comparing_claims.html", "04_comparing_claims.ipynb",
         "explore_a_case.html", "explore_a_case.ipynb"]
     explore = (out / "explore_a_case.html").read_text(encoding="utf-8")

@@ -401,9 +401,10 @@ def test_an_interrupted_write_keeps_the_previous_gradebook(blanks, sets, tmp_pat
     with pytest.raises(OSError):
         grading.grade_class(sub, sets, out)
     assert {name: (out / name).read_bytes() for name in before} == before
-    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "item_analysis.csv",
-                                                     "item_analysis.png", "responses.csv", "results.json",
-                                                     "to_mark.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".coursekit-output", "feedback", "gradebook.csv",
+                                                     "item_analysis.csv", "item_analysis.png", "responses.csv",
+                                                     "results.json", "to_mark.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.coursekit-lock", "out", "sub"]
     code = main(["grade", str(sub), "--exercises", str(SOURCES), "--out", str(out), "-q"])
     assert code == 2
     assert (out / "gradebook.csv").read_bytes() == before["gradebook.csv"]

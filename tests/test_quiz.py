@@ -22,6 +22,8 @@ from coursekit.quiz import (
     read_answers,
     text_key,
 )
+from coursekit.quiz.feedback import TOO_SHORT
+from coursekit.quiz.judge import content_words, covers
 from coursekit.release import check_solutions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,18 +184,42 @@ def span_q(index, target="lavrov-cuts-guarantees"):
     return question("span", target, _index=index)
 
 
+WHOLE_SPAN = ("extends binding guarantees that no American missile defence installation on European soil "
+              "will compromise Russia\u2019s deterrence capability")
+
+
 @pytest.mark.parametrize("phrase", [
-    "no American missile defence installation on European soil",
-    "  NO american   missile defence installation\non European soil.",       # case, spacing, full stop
-    "will compromise Russia's deterrence capability",                        # straight apostrophe
-    "\u201cwill compromise Russia\u2019s deterrence capability\u201d",       # curly quotes around it
-    "extends binding guarantees that no American missile defence installation on European soil "
-    "will compromise Russia\u2019s deterrence capability",                   # the whole span
+    WHOLE_SPAN,
+    "  EXTENDS binding guarantees that no american   missile defence installation\non European soil "
+    "will compromise Russia's deterrence capability.",                       # case, spacing, apostrophe, stop
+    "\u201cbinding guarantees that no American missile defence installation on European soil will "
+    "compromise Russia\u2019s deterrence\u201d",                              # curly quotes, most of it
 ])
-def test_span_inside_the_target_is_correct(index, phrase):
+def test_span_covering_the_target_is_correct(index, phrase):
     fb = span_q(index).check(phrase)
     assert fb.status == "correct", fb.message
     assert fb.message.endswith("(¶4)")
+
+
+@pytest.mark.parametrize(("target", "phrase"), [
+    ("lavrov-not-alone", "as it turns"),
+    ("author-no-details", "the NATO website"),
+    ("lavrov-cuts-guarantees", "on European soil"),
+    ("lavrov-cuts-guarantees", "no American missile defence installation on European soil"),
+    ("lavrov-cuts-guarantees", "will compromise Russia's deterrence capability"),
+    ("lavrov-cuts-guarantees", "drops plans to deploy weapons in space"),  # a few words of another claim
+])
+def test_span_fragments_are_too_short_to_tell(index, target, phrase):
+    """The issue's three fragments were marked correct under the old any-three-words rule."""
+    fb = span_q(index, target).check(phrase)
+    assert (fb.status, fb.message) == ("incorrect", TOO_SHORT)
+
+
+def test_span_rule_counts_content_words():
+    assert content_words("as it turns") == {"turns"}
+    assert covers("binding guarantees deterrence", "binding guarantees of deterrence", 0.5)
+    assert not covers("the NATO website", "No further details of these discussions were provided on the "
+                      "NATO website", 0.5)
 
 
 def test_span_overlapping_only_partly_says_so(index):
@@ -205,7 +231,8 @@ def test_span_overlapping_only_partly_says_so(index):
 
 
 def test_span_in_another_claim_gets_the_hint(index):
-    fb = span_q(index).check("drops plans to deploy weapons in space")
+    whole = "Russia will not accept deeper strategic arms cuts unless the US drops plans to deploy weapons in space"
+    fb = span_q(index).check(whole)
     assert fb.message == "Not correct yet. Hint: Read it again."
 
 
@@ -231,10 +258,14 @@ def test_locate_maps_back_to_article_offsets(case, index):
 
 # --- free text ----------------------------------------------------------------------------
 
-def test_free_text_is_manual_with_the_rubric():
-    fb = question("text", None, rubric="Names the source.").check("Voice of Russia relayed it.")
+def test_free_text_is_manual_with_the_neutral_guide_never_the_rubric():
+    q = question("text", None, rubric="Names Voice of Russia.", guide="who relayed the words, and how.")
+    fb = q.check("Voice of Russia relayed it.")
     assert (fb.status, fb.points) == ("manual", 0.0)
-    assert fb.message.endswith("What they look for: Names the source.")
+    assert fb.message.endswith("A good answer here covers: who relayed the words, and how.")
+    assert "Voice of Russia" not in fb.message
+    entry = q.self_check_entry("salt", iterations=1)
+    assert "Names Voice" not in str(entry) and entry["guide"] == "who relayed the words, and how."
     assert question("text", None, rubric="r").check(42).status == "incorrect"
 
 

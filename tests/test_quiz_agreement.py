@@ -34,9 +34,20 @@ def sets() -> list[ExerciseSet]:
     return [load_exercise_set(p) for p in EXERCISES]
 
 
-def answer_table(solution) -> list[tuple[str, object]]:
+# Fragments the old span rule (any three words inside the span) marked correct: issue 13.
+SPAN_FRAGMENTS = ["as it turns", "the NATO website", "on European soil"]
+
+
+def answer_table(solution, key=None) -> list[tuple[str, object]]:
     """(what the answer cell holds after ``qN = ``, the value the kernel computes from it)."""
-    rows: list[tuple[str, object]] = [
+    rows: list[tuple[str, object]] = [(repr(f), f) for f in SPAN_FRAGMENTS]
+    if isinstance(key, list) and len(key) > 1:          # partly right multiple select
+        rows.append((repr(key[:-1]), key[:-1]))
+    if isinstance(key, dict):                           # partly right matching: one item changed
+        first = sorted(key)[0]
+        other = {k: (v if k != first else "__other__") for k, v in key.items()}
+        rows.append((repr(other), other))
+    rows += [
         (repr(solution), solution),                      # right
         ("None", None),                                  # not answered
         ('""', ""),
@@ -63,11 +74,12 @@ def answer_table(solution) -> list[tuple[str, object]]:
 def test_instructor_student_and_grader_give_the_same_verdicts(sets):
     checker = Checker()
     kinds = set()
+    fragments = partial = 0
     for ex in sets:
-        student = StudentCheck(ex.self_check_data(salt="agreement"))
+        student = StudentCheck(ex.self_check_data(salt="agreement", iterations=1000))
         for q in ex.questions:
             kinds.add(q.kind)
-            for expression, value in answer_table(ex.solutions[q.qid]):
+            for expression, value in answer_table(ex.solutions[q.qid], q.key):
                 source = f"{q.qid} = {expression}"
                 where = (ex.set_id, q.qid, source)
                 mine = ex.feedback(q.qid, value, source)
@@ -78,8 +90,15 @@ def test_instructor_student_and_grader_give_the_same_verdicts(sets):
                 if q.kind == "coding":
                     check_coding_verdicts(mine, theirs, item, where)
                     continue
-                assert (mine.status, mine.message) == (theirs.status, theirs.message), where
+                assert (mine.status, mine.message, mine.note) == (theirs.status, theirs.message, theirs.note), where
                 assert item.status == mine.status, where
+                assert item.note == mine.note, where
+                if q.kind == "span" and value in SPAN_FRAGMENTS:
+                    assert mine.status == "incorrect", where
+                    fragments += 1
+                if mine.status == "incorrect" and 0 < mine.points < q.points:
+                    assert " of the " in mine.note, where  # says how many are right
+                    partial += 1
                 assert item.points == mine.points, where
                 if item.status == "invalid":
                     assert mine.message == unreadable_message(item.message), where
@@ -88,6 +107,7 @@ def test_instructor_student_and_grader_give_the_same_verdicts(sets):
                     assert item.message == mine.message, where
                 assert (theirs.status == "correct") == (item.status == "correct" and item.points == q.points), where
     assert kinds == {"single", "multiple", "matching", "ordering", "numeric", "span", "text", "coding"}
+    assert fragments >= 3 * 4 and partial >= 3  # every span question saw the fragments; partial credit seen
 
 
 def check_coding_verdicts(mine, theirs, item, where) -> None:
@@ -183,3 +203,57 @@ def test_outside_ipython_only_the_value_is_checked(sets, capsys):
     q = next(q for q in ex.questions if q.kind == "single")
     ex.check(q.qid, ex.solutions[q.qid])
     assert capsys.readouterr().out.startswith("Correct.")
+
+
+def test_an_unquoted_answer_gets_the_friendly_message_not_a_traceback(sets, shell):
+    from coursekit.quiz.display import install_answer_help
+
+    assert install_answer_help(shell)
+    shell.user_ns["quiz"] = StudentCheck(sets[0].self_check_data(salt="names", iterations=1000))
+    out = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stdout(out):
+        shell.run_cell("q4 = reported_fact", store_history=True)
+        shell.run_cell('quiz.check("q4", q4)', store_history=True)
+        shell.run_cell("undefined_thing + 1", store_history=True)  # not an answer slip: the usual traceback
+    said = out.getvalue()
+    assert 'Put text answers in quotes: q4 = "reported_fact"' in said
+    assert "q4 has no answer yet: run its answer cell" in said
+    friendly, usual = said.split("run its answer cell", 1)
+    assert "NameError" not in friendly and "Traceback" not in friendly
+    assert "NameError" in usual and "undefined_thing" in usual
+
+
+def test_feedback_shows_as_an_html_block_with_words_and_icon():
+    from coursekit.quiz import Feedback
+    from coursekit.quiz.display import STATUS_LABELS, feedback_html
+
+    for status, (icon, word, _) in STATUS_LABELS.items():
+        block = feedback_html(Feedback(status, 0.0, f"{word}. Lavrov's words <b> introduces a quotation"))
+        assert f"<strong>{word}.</strong>" in block and icon in block and 'aria-hidden="true"' in block
+        assert 'role="status"' in block and "white-space:normal" in block and "<pre" not in block
+        assert "&lt;b&gt;" in block and block.count(word) == 1  # escaped; the status is said once
+
+
+def test_the_grader_explains_a_wrongly_formed_answer_and_never_shows_the_rubric(sets, tmp_path):
+    from coursekit.grading import GradingReport, StudentResult
+    from coursekit.grading.feedback import feedback_html
+    from coursekit.grading.tables import response_rows
+
+    ex = sets[0]
+    multiple = next(q for q in ex.questions if q.kind == "multiple")
+    text = next(q for q in ex.questions if q.kind == "text")
+    cells = [{"cell_type": "code", "metadata": {"tags": [f"answer:{multiple.qid}"]}, "source": f'{multiple.qid} = "x"'},
+             {"cell_type": "code", "metadata": {"tags": [f"answer:{text.qid}"]}, "source": f'{text.qid} = "My view."'}]
+    result = grade_notebook(Submission(Path("s.ipynb"), answer_cells=cells), ex, Checker())
+    notebook_says = ex.feedback(multiple.qid, "x", f'{multiple.qid} = "x"')
+    assert notebook_says.note.startswith("Write a list of options")
+    student = StudentResult("ana", sets={ex.set_id: result})
+    page = feedback_html(student, [ex])
+    assert notebook_says.note.replace('"', "&quot;") in page  # the same sentence, escaped
+    assert "A good answer here covers: " + text.guide in page.replace("&#x27;", "'")
+    assert text.rubric[:40].replace("'", "&#x27;") not in page
+    rows = response_rows(GradingReport([student], [ex], [], tmp_path))
+    [row] = [r for r in rows if r[2] == text.qid]
+    assert row[-1].startswith("mark by the rubric: ") and text.rubric[:40] in row[-1]

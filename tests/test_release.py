@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from coursekit import cli
 from coursekit.quiz import load_exercise_set
+from coursekit.quiz.selfcheck import ITERATIONS
 from coursekit.release import ReleaseError, blank_answer, release, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +40,7 @@ def tags(cell) -> list[str]:
 def test_release_writes_one_copy_per_source(released, sets):
     out, paths = released
     assert sorted(p.name for p in paths) == sorted(f"{s}.ipynb" for s in sets)
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    assert sorted(p.name for p in out.iterdir()) == [".coursekit-output", *sorted(p.name for p in paths)]
 
 
 def test_copies_have_blank_answers_and_no_instructor_cells(released, sets):
@@ -71,8 +73,39 @@ def test_every_check_says_not_answered(released, sets):
                 shown = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
                 assert shown.startswith("<Annotator (exercise)") and ": 0 coded span(s)>" in shown
                 continue
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            assert text.startswith("Not answered yet"), cell.outputs
+            [output] = cell.outputs
+            assert output.output_type == "display_data", cell.outputs  # HTML with a text fallback
+            assert output.data["text/plain"].startswith("Not answered yet"), cell.outputs
+            assert "<strong>Not answered yet.</strong>" in output.data["text/html"]
+
+
+def test_a_copy_opens_with_the_run_first_note_and_installs_the_answer_help(released, sets):
+    out, _ = released
+    for set_id in sets:
+        nb = nbformat.read(out / f"{set_id}.ipynb", as_version=4)
+        assert nb.cells[0].source.startswith("# ") and nb.cells[1].id == "run-first"
+        assert "run the cells from the top" in nb.cells[1].source
+        [setup] = [c for c in nb.cells if "setup" in tags(c)]
+        assert "quiz.install_answer_help()" in setup.source
+
+
+def test_no_rubric_reaches_the_copy_and_written_answers_get_the_guide(released, sets):
+    out, _ = released
+    for set_id, ex in sets.items():
+        text = (out / f"{set_id}.ipynb").read_text(encoding="utf-8")
+        assert '"rubric"' not in text
+        [setup] = [c for c in nbformat.reads(text, as_version=4).cells if "setup" in tags(c)]
+        call = next(n for n in ast.walk(ast.parse(setup.source)) if isinstance(n, ast.Call)
+                    and getattr(n.func, "attr", "") == "from_json")
+        data = json.loads(ast.literal_eval(call.args[0]))
+        assert data["iterations"] == ITERATIONS  # the copy's digests are key-stretched
+        for q in ex.questions:
+            if q.kind == "text":
+                assert q.guide and data["questions"][q.qid]["guide"] == q.guide  # its own neutral guide
+                assert "rubric" not in data["questions"][q.qid]
+                for piece in q.rubric.split(". "):
+                    if len(piece.split()) >= 6:
+                        assert piece not in text, (set_id, q.qid, piece)
 
 
 def solution_forms(value) -> set[str]:

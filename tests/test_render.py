@@ -49,8 +49,8 @@ NATO_ID = "nato-russia-2013"
 def speech(tmp_path_factory):
     """The speech case, copied next to the output folder and rendered from their parent."""
     root = tmp_path_factory.mktemp("speech")
-    shutil.copytree(SPEECH, root / "case")
-    rc, printed = run_render("case", Path("out"), cwd=root)
+    shutil.copytree(SPEECH, root / SPEECH.name)  # a case folder is named after its id (validate checks)
+    rc, printed = run_render(SPEECH.name, Path("out"), cwd=root)
     return rc, printed, root
 
 
@@ -147,7 +147,7 @@ def test_commentary_sections_are_read_by_anchor_and_mistakes_named(tmp_path):
 
 
 def test_render_refuses_a_commentary_with_an_unknown_anchor(tmp_path, capsys):
-    case = Path(shutil.copytree(SPEECH, tmp_path / "case"))
+    case = Path(shutil.copytree(SPEECH, tmp_path / SPEECH.name))
     with open(case / "commentary.md", "a", encoding="utf-8") as fh:
         fh.write("\n# comparing-covrage\n\nA typo in the anchor.\n")
     rc = main(["render", "--case", str(case), "--out", str(tmp_path / "out"), "--no-exercises"])
@@ -181,7 +181,7 @@ def test_render_refuses_to_write_into_its_notebooks_folder(tmp_path, capsys):
     rc = main(["render", "--case", str(SPEECH), "--out", str(REPO_ROOT / "notebooks"),
                "--notebooks", str(REPO_ROOT / "notebooks"), "--no-exercises"])
     assert rc == 1
-    assert "is one of the input folders" in capsys.readouterr().err
+    assert "notebooks: it is the input" in capsys.readouterr().err
 
 
 def test_the_parameter_is_the_id_or_a_path_relative_to_the_output(tmp_path):
@@ -259,7 +259,7 @@ def test_the_speech_renders_without_kernel_noise(speech):
 
 def test_the_speech_lessons_hold_nothing_of_the_nato_case(speech):
     _, printed, root = speech
-    allowed = case_text(root / "case")
+    allowed = case_text(root / SPEECH.name)
     for name, nb in read_rendered(root / "out").items():
         assert leaks(nb, allowed) == [], name
         html = (root / "out" / name).with_suffix(".html").read_text(encoding="utf-8")
@@ -270,9 +270,9 @@ def test_the_speech_lessons_are_readable_and_carry_its_commentary(speech):
     _, _, root = speech
     rendered = read_rendered(root / "out")
     for name, nb in rendered.items():
-        assert readability_problems(nb, name, "harbour-speech-demo", "../case") == []
+        assert readability_problems(nb, name, "harbour-speech-demo", "../harbour-speech-demo") == []
     comparing = rendered["04_comparing_claims.ipynb"]
-    commentary = read_commentary(root / "case").sections
+    commentary = read_commentary(root / SPEECH.name).sections
     placed = {c.metadata["tags"][1].split(":", 1)[1]: i for i, c in enumerate(comparing.cells)
               if cell_cases(c) == {"harbour-speech-demo"}}
     assert set(placed) == {"comparing-intro", "comparing-coverage", "comparing-key-points"}

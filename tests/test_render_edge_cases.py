@@ -127,8 +127,8 @@ def many_claims_case(folder: Path, n: int = 200) -> Path:
 def rendered(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
     build = one_side_case if request.param == "one-side" else many_claims_case
-    build(root / "case")
-    rc, printed = run_render("case", Path("out"), "--no-exercises", cwd=root)
+    build(root / request.param)  # a case folder is named after its id (validate checks)
+    rc, printed = run_render(request.param, Path("out"), "--no-exercises", cwd=root)
     return request.param, rc, printed, root
 
 
@@ -139,8 +139,8 @@ def test_renders_readable_lessons(rendered):
     assert "WARNING" not in printed and "IPKernelApp" not in printed
     notebooks = read_rendered(root / "out")
     for name in LESSONS:
-        assert readability_problems(notebooks[name], name, case_id, "../case") == [], name
-        assert leaks(notebooks[name], case_text(root / "case")) == [], name
+        assert readability_problems(notebooks[name], name, case_id, f"../{case_id}") == [], name
+        assert leaks(notebooks[name], case_text(root / case_id)) == [], name
     texts = {name: [cell_text(c) for c in nb.cells] for name, nb in notebooks.items()}
     explore = "\n".join(texts["explore_a_case.ipynb"])
     comparing = "\n".join(texts["04_comparing_claims.ipynb"])

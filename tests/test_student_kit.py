@@ -34,7 +34,7 @@ def kit(tmp_path_factory) -> Path:
 
 def test_kit_holds_what_students_need_and_nothing_of_the_instructor(kit):
     assert sorted(p.name for p in kit.iterdir()) == [
-        ".gitignore", "LICENSE", "Makefile", "README.md", "binder", "data", "exercises",
+        ".coursekit-output", ".gitignore", "LICENSE", "Makefile", "README.md", "binder", "data", "exercises",
         "notebooks", "pyproject.toml", "requirements", "src",
     ]
     assert sorted(p.name for p in (kit / "notebooks").glob("*.ipynb")) == sorted(

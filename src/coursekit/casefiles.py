@@ -63,7 +63,7 @@ def decode_case_file(name: str, data: bytes, problems: list[Problem]) -> str | N
         ))
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
@@ -76,6 +76,16 @@ def decode_case_file(name: str, data: bytes, problems: list[Problem]) -> str | N
             "text. Fix: re-save the file with the encoding set to UTF-8.",
         ))
         return None
+    if "\x00" in text:
+        at = text.index("\x00")
+        line_start = text.rfind("\n", 0, at) + 1
+        problems.append(Problem(
+            name, text.count("\n", 0, at) + 1, None,
+            f"holds a NUL byte (\\x00) at character {at - line_start + 1} of the line; expected text "
+            "without NUL bytes (a sign of a file saved as UTF-16 or a binary file). Fix: re-save it "
+            "as UTF-8 text.",
+        ))
+    return text
 
 
 def read_case_bytes(folder: Path, name: str, problems: list[Problem]) -> bytes | None:
@@ -229,7 +239,7 @@ def _read_rows(name: str, reader: Any, header: list[str], raw: RawCase) -> None:
         raw.tables[name].append((row_line, row))
 
 
-_OFFSET = re.compile(r"-?[0-9]+")
+_OFFSET = re.compile(r"-?[0-9]{1,15}")  # longer is no offset into any article (and int() of 5,000 digits raises)
 
 
 def parse_offset(value: str) -> int | None:

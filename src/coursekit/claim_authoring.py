@@ -8,7 +8,7 @@ loader would refuse is never written, and the file is replaced atomically.
 
 >>> import shutil, tempfile, pathlib
 >>> from coursekit import load_case
->>> folder = pathlib.Path(tempfile.mkdtemp()) / "copy"
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "nato-russia-2013"
 >>> _ = shutil.copytree(load_case("nato-russia-2013").path, folder)
 >>> row = append_claim(folder, claim_id="lavrov-he-said", actor_id="lavrov", topic_id="arms_cuts",
 ...                    start=1612, end=1624, mode="paraphrase", stance="neutral",

@@ -13,8 +13,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import IO, Any
 
 from . import __version__
+from ._text import visible
 
 # Modules that register sub-commands, in the order `coursekit --help` lists them.
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -52,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Every line a command prints can hold a file name, a student's answer or case text:
+    # on the way to the terminal, control characters are shown as escapes, never acted on.
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = VisibleText(out), VisibleText(err)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
@@ -62,6 +75,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+class VisibleText:
+    """A text stream that writes through :func:`coursekit._text.visible` (line breaks and tabs kept).
+
+    ``terminal`` is the stream itself, for the one writer that needs ``\r``
+    (the grader's progress counter, which prints only numbers).
+    """
+
+    def __init__(self, stream: IO[str]):
+        self.terminal = stream
+
+    def write(self, text: str) -> int:
+        self.terminal.write(visible(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.terminal, name)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,6 +57,15 @@ _NEUTRAL_FILL = "#DDDDDD"
 _DPI = 100  # modest, so executed notebooks stay small
 
 
+def plain(text: object) -> str:
+    """Data text as matplotlib shows it literally: a ``$`` never starts mathtext.
+
+    >>> print(plain("($10bn vs $30bn)"))
+    (\\$10bn vs \\$30bn)
+    """
+    return str(text).replace("$", r"\$")
+
+
 def _as_case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
@@ -93,7 +102,7 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
     # "Name (side)", or just the name when the actor is its own side (the NRC).
     row_labels = [names.loc[a, "name"] if names.loc[a, "name"] == names.loc[a, "side"]
                   else f"{names.loc[a, 'name']} ({names.loc[a, 'side']})" for a in counts.index]
-    col_labels = [case.topic_label(t) for t in counts.columns]
+    col_labels = [plain(case.topic_label(t)) for t in counts.columns]
     values = counts.to_numpy()
 
     fig = CaseFigure(figsize=(8.5, 2.6 + 0.42 * len(row_labels)), dpi=_DPI, layout="constrained")
@@ -107,7 +116,7 @@ def claims_heatmap(case: Case | str | Path, *, all_actors: bool = False) -> Figu
                     color=text_colour(shade), gid="count")  # type: ignore[arg-type]  # an RGBA tuple works
     ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right",
                   rotation_mode="anchor", fontsize=9)
-    ax.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
+    ax.set_yticks(range(len(row_labels)), [plain(label) for label in row_labels], fontsize=9)
     ax.set_xticks(np.arange(-0.5, len(col_labels)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(row_labels)), minor=True)
     ax.grid(which="minor", color="white", linewidth=1.5)
@@ -165,7 +174,7 @@ def stance_by_side(case: Case | str | Path) -> Figure:
     case = _as_case(case)
     table = stance_counts(case)
     topics = list(case.topics["topic_id"])
-    labels = [case.topic_label(t) for t in topics]
+    labels = [plain(case.topic_label(t)) for t in topics]
     n_sides = len(case.sides)
     ncols = 1 if n_sides == 1 else 2
     nrows = -(-n_sides // ncols)
@@ -204,11 +213,11 @@ def stance_by_side(case: Case | str | Path) -> Figure:
                 ax.text(0, y, str(row["neutral"]), va="center", ha="center", fontsize=8,
                         color="#000000")
         if not rows[["support", "oppose", "neutral"]].to_numpy().any():
-            ax.text(0, (len(topics) - 1) / 2, f"No claims from {side}", ha="center", va="center",
+            ax.text(0, (len(topics) - 1) / 2, plain(f"No claims from {side}"), ha="center", va="center",
                     fontsize=9, fontstyle="italic", backgroundcolor="#FFFFFF", gid="no-claims")
         ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
         ax.set_xlim(-limit, limit)
-        ax.set_title(side, fontsize=11, fontweight="bold", color=text_colour(colour),
+        ax.set_title(plain(side), fontsize=11, fontweight="bold", color=text_colour(colour),
                      backgroundcolor=colour, pad=6)
         ax.grid(axis="x", color="#BBBBBB", linewidth=0.5, alpha=0.6)
         ax.set_axisbelow(True)
@@ -362,7 +371,7 @@ def timeline_figure(case: Case | str | Path, start: str | date | None = None,
     for y, event in events.iterrows():
         kind = event["kind"]
         ax.plot([0], [y], linestyle="none", gid=f"event|{kind}", **_KIND_STYLE[kind])
-        ax.text(0.04, y, event["label"], va="center", ha="left", fontsize=9,
+        ax.text(0.04, y, plain(event["label"]), va="center", ha="left", fontsize=9,
                 fontweight="bold" if kind == "article" else "normal")
     ax.set_yticks(range(n), list(events["date"]), fontsize=9)
     ax.set_ylim(max(n, 1) - 0.5, -0.5)
@@ -372,9 +381,9 @@ def timeline_figure(case: Case | str | Path, start: str | date | None = None,
         ax.spines[spine].set_visible(False)
     ax.set_ylabel("Date (in order; spacing not to scale)")
     ax.set_xlabel("Event")
-    ax.set_title(f"Timeline around the article ({case.meta.get('publisher', '')}, "
-                 f"{case.meta['published']})" if case.meta.get("publisher") else
-                 f"Timeline around the article ({case.meta['published']})")
+    ax.set_title(plain(f"Timeline around the article ({case.meta.get('publisher', '')}, "
+                       f"{case.meta['published']})" if case.meta.get("publisher") else
+                       f"Timeline around the article ({case.meta['published']})"))
     kinds = [k for k in _KIND_LEGEND if k in set(events["kind"])]
     fig.legend(handles=[Line2D([], [], linestyle="none", label=_KIND_LEGEND[k], **_KIND_STYLE[k])
                         for k in kinds],
@@ -433,9 +442,9 @@ def item_figure(stats: list[ItemStats]) -> bytes:
     bottom.set_ylim(-1, 1)
     bottom.set_ylabel("discrimination\n(point-biserial)")
     bottom.legend(fontsize=7, loc="lower right", framealpha=0.8)
-    bottom.set_xticks(xs, labels, rotation=90, fontsize=7)
+    bottom.set_xticks(xs, [plain(label) for label in labels], rotation=90, fontsize=7)
     if set_ids:
-        top.legend(handles=[Patch(color=palette[i % len(palette)], label=sid)
+        top.legend(handles=[Patch(color=palette[i % len(palette)], label=plain(sid))
                             for i, sid in enumerate(set_ids)], fontsize=7, loc="lower center",
                    bbox_to_anchor=(0.5, 1.0), ncol=min(len(set_ids), 4), frameon=False)
     fig.tight_layout()

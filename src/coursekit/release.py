@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._io import write_atomic
+import nbformat
+
+from ._io import OutputError, claim_output, mark_output, write_atomic
 from .cells import cell_source, cell_tags
 from .quiz import (
     TAG_ANSWER,
@@ -70,7 +72,11 @@ def blank_answer(source: str, qid: str) -> str:
 
 def _setup_source(ex: ExerciseSet) -> str:
     data = json.dumps(ex.self_check_data(), ensure_ascii=True, sort_keys=True)
-    return SETUP_HEADER + repr(data) + ")\n"
+    return SETUP_HEADER + repr(data) + ")\nquiz.install_answer_help()  # text answers need quotes: a hint, not a traceback\n"
+
+
+RUN_FIRST = ("**Before you start:** run the cells from the top, in order (*Run ▸ Run All Cells* does it): "
+             "the set-up cell below makes the checks work.")
 
 
 def student_notebook(ex: ExerciseSet, nb: Any) -> Any:
@@ -97,6 +103,8 @@ def student_notebook(ex: ExerciseSet, nb: Any) -> Any:
         cells.append(cell)
     if not found_setup:
         raise ReleaseError([f"{ex.path}: no code cell tagged 'setup' (the one that creates `quiz`)"])
+    note = nbformat.v4.new_markdown_cell(RUN_FIRST, id="run-first")
+    cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0, note)
     nb.cells = cells
     return nb
 
@@ -176,9 +184,15 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
     """
     import nbformat
 
+    from .cases import load_case
+    from .leaks import leaks_in
     from .notebooks import execute_notebook, problems_in
 
     source, out = Path(source), Path(out)
+    try:  # never into or over the sources, the repository, or a folder coursekit did not write
+        claim_output(out, command="release", inputs=[source])
+    except OutputError as exc:
+        raise ReleaseError([str(exc)]) from None
     paths = _sources(source)
     if not paths:
         raise ReleaseError([f"{source}: no exercise notebooks (*.ipynb) found"])
@@ -214,9 +228,11 @@ def release(source: str | Path, out: str | Path, timeout: int = 300) -> list[Pat
             problems += problems_in(executed, f"{path.name} (student copy)")
             text = nbformat.writes(executed) + "\n"
             problems += solution_leaks(text, ex)
+            problems += leaks_in(executed, f"{path.name} (student copy)", ex, load_case(ex.case_id))
             released.append(Released(path, out / path.name, text))
     if problems:
         raise ReleaseError(problems)
     for item in released:
         write_atomic(item.target, item.text)
+    mark_output(out, "release")
     return [item.target for item in released]

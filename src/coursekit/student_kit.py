@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ._io import write_atomic
+from ._io import MARKER, OutputError, claim_output, mark_output, write_atomic
 from .release import ReleaseError, release, solution_leaks
 
 __all__ = ["build_student_kit", "changed_lessons"]
@@ -156,8 +156,11 @@ def build_student_kit(repo: str | Path, out: str | Path, *, force: bool = False,
     repo, out = Path(repo).resolve(), Path(out)
     if not (repo / "exercises").is_dir() or not (repo / "notebooks").is_dir():
         raise ReleaseError([f"{repo}: not a coursekit repository (no exercises/ and notebooks/)"])
-    if out.exists() and not force:
-        raise ReleaseError([f"{out} exists; choose another folder or pass --force to replace it"])
+    inputs = [repo / name for name in (*KIT_FILES, *KIT_TREES, "exercises", "notebooks")]
+    try:  # never into, over or above what it copies, the repository, or a folder it did not make
+        claim_output(out, command="student-kit", inputs=inputs, force=force)
+    except OutputError as exc:
+        raise ReleaseError([str(exc)]) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -169,7 +172,9 @@ def build_student_kit(repo: str | Path, out: str | Path, *, force: bool = False,
         if leaks:
             raise ReleaseError(leaks)
         kit.chmod(0o755)
-        if out.exists():
+        (kit / "exercises" / MARKER).unlink(missing_ok=True)  # the kit is one output: one marker
+        mark_output(kit, "student-kit")
+        if out.exists():  # claim_output made sure it is a kit an earlier run wrote, and --force was given
             shutil.rmtree(out)
         kit.rename(out)
     finally:

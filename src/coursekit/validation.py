@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,11 @@ __all__ = [
 ]
 
 def _is_iso_date(value: str) -> bool:
-    """An ISO 8601 calendar date, reduced precision allowed, that exists."""
-    if not ISO_DATE_PATTERN.fullmatch(value):
+    """An ISO 8601 calendar date, reduced precision allowed, that exists, in the years 1000-2999.
+
+    (Year 0000 or 9999-12 are dates no case needs, and break the timeline's date arithmetic.)
+    """
+    if not ISO_DATE_PATTERN.fullmatch(value) or not 1000 <= int(value[:4]) <= 2999:
         return False
     if len(value) == 10:  # a full date: the day must exist in that month
         try:
@@ -157,6 +161,24 @@ def _read_toml(folder: Path, raw: RawCase) -> None:
     _check_sides(text, meta.get("sides"), raw)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def lookalike(value: str) -> str:
+    """What two names that look the same share: case, Unicode form and invisible characters ignored.
+
+    >>> lookalike("NATO") == lookalike("nato\u200b") == lookalike("ｎａｔｏ")
+    True
+    """
+    return unicodedata.normalize("NFKC", value.translate(_INVISIBLE)).casefold()
+
+
+def _lookalike_problem(value: str, other: str, where: str) -> str:
+    return (f"{value!r} differs from {other!r} ({where}) only by case, Unicode form or an invisible "
+            "character; expected names that differ visibly (readers and filters would take them "
+            "for one).")
+
+
 def _check_sides(text: str, sides: Any, raw: RawCase) -> None:
     """case.toml's [[sides]]: at least one, each with a unique name and a hex colour."""
     if not isinstance(sides, list) or not sides:
@@ -167,6 +189,7 @@ def _check_sides(text: str, sides: Any, raw: RawCase) -> None:
         ))
         return
     seen: set[str] = set()
+    looks: dict[str, str] = {}
     for i, side in enumerate(sides, 1):
         if not isinstance(side, dict):
             raw.problems.append(Problem(
@@ -185,8 +208,14 @@ def _check_sides(text: str, sides: Any, raw: RawCase) -> None:
                 "case.toml", _toml_line(text, "name", side=i), "name",
                 f"side {i}: {name!r} is declared twice; expected each side once.",
             ))
+        elif lookalike(name) in looks:
+            raw.problems.append(Problem(
+                "case.toml", _toml_line(text, "name", side=i), "name",
+                f"side {i}: " + _lookalike_problem(name, looks[lookalike(name)], "another side"),
+            ))
         else:
             seen.add(name)
+            looks[lookalike(name)] = name
         if not isinstance(colour, str) or not COLOUR_PATTERN.fullmatch(colour):
             raw.problems.append(Problem(
                 "case.toml", _toml_line(text, "colour", side=i), "colour",
@@ -198,6 +227,7 @@ def _check_sides(text: str, sides: Any, raw: RawCase) -> None:
 def _check_ids(raw: RawCase, name: str, col: str, pattern: bool = True) -> set[str]:
     """Check that ids in a column are well formed and unique; return the set of ids."""
     first_seen: dict[str, int] = {}
+    looks: dict[str, str] = {}
     for line, row in raw.tables.get(name, []):
         value = row[col]
         if not value:
@@ -216,8 +246,14 @@ def _check_ids(raw: RawCase, name: str, col: str, pattern: bool = True) -> set[s
                 f"{value!r} is a duplicate (first used on line {first_seen[value]}); "
                 "expected each to be unique.",
             ))
+        elif lookalike(value) in looks:
+            other = looks[lookalike(value)]
+            raw.problems.append(Problem(
+                name, line, col, _lookalike_problem(value, other, f"line {first_seen[other]}"),
+            ))
         else:
             first_seen[value] = line
+            looks[lookalike(value)] = value
     return set(first_seen)
 
 
@@ -285,6 +321,14 @@ def _check_spans(raw: RawCase) -> None:
         if len(offsets) < 2:
             continue
         start, end = offsets["start"], offsets["end"]
+        for col, at in (("start", start), ("end", end)):
+            if at < size and unicodedata.combining(article[at]):
+                raw.problems.append(Problem(
+                    "claims.csv", line, col,
+                    f"is {at}, inside a combining sequence (article[{at}] is the combining mark "
+                    f"U+{ord(article[at]):04X}); expected an offset before the letter it belongs to, "
+                    "or after its last mark. Fix: run `coursekit fill-offsets`.",
+                ))
         if start >= end:
             raw.problems.append(Problem(
                 "claims.csv", line, "end",
@@ -337,6 +381,13 @@ def read_case_folder(folder: Path | str) -> RawCase:
         return raw
     read_article(folder, raw)
     _read_toml(folder, raw)
+    case_id = raw.meta.get("id")
+    if isinstance(case_id, str) and ID_PATTERN.fullmatch(case_id) and case_id != folder.resolve().name:
+        raw.problems.append(Problem(
+            "case.toml", None, "id",
+            f"is {case_id!r}, but the folder is named {folder.resolve().name!r}; expected the two to be "
+            "the same (the student copy finds the case by its id). Fix: rename the folder or the id.",
+        ))
     for name in CSV_COLUMNS:
         read_csv_table(folder, name, raw)
 

@@ -157,13 +157,13 @@ AUTHOR = "annotator_author.ipynb"
 def test_author_adds_a_claim_with_the_mouse(lab_server, page):
     from coursekit import load_case
 
-    folder = lab_server.root / "case-copy"
+    folder = lab_server.root / "case-copy" / "nato-russia-2013"  # a case folder is named by its id
     shutil.copytree(load_case("nato-russia-2013").path, folder)
     before = (folder / "claims.csv").read_text(encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell('from coursekit.annotator import Annotator\n'
-                                          'Annotator("case-copy", paragraphs=[5], role="author")')]
+                                          'Annotator("case-copy/nato-russia-2013", paragraphs=[5], role="author")')]
     nbformat.write(nb, lab_server.root / AUTHOR)
     page.goto(lab_server.lab_url(AUTHOR))
     page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=KERNEL_START_TIMEOUT)

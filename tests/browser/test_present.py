@@ -73,6 +73,7 @@ def presenter(tmp_path: Path):
         f"--port={_free_port()}",
         f"--cull-idle-timeout={CULL_IDLE_TIMEOUT}",
         f"--cull-interval={CULL_INTERVAL}",
+        "--max-kernels=10",  # the reload test starts 7 pages in under a minute (the cap is tested elsewhere)
     ]
     server = Server("coursekit present", args, cwd=root, env=env, log=tmp_path / "present.log")
     try:

@@ -96,7 +96,9 @@ def csv_field(value: str) -> str:
 
 def csv_records(text: str) -> list[tuple[int, str, str, list[str]]]:
     """Split CSV text into records: (first line number, raw text, terminator, values)."""
-    lines = text.splitlines(keepends=True)
+    # Lines as the reader counts them (\n, \r\n, \r), not str.splitlines(), which also breaks at
+    # U+2028, U+0085, form feed and U+001E and would shift every record after one.
+    lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
     consumed = 0

@@ -51,7 +51,7 @@ def new_case(root: Path | str, case_id: str, article: Path | str | None = None) 
     ['README.md', 'actors.csv', 'article.txt', 'case.toml', 'claims.csv', 'glossary.csv',
      'timeline.csv', 'topics.csv']
     """
-    if not ID_PATTERN.match(case_id):
+    if not ID_PATTERN.fullmatch(case_id):
         raise ValueError(f"case id {case_id!r} is not valid; expected lower-case letters, "
                          "digits, '-' or '_' only (e.g. us-china-2024).")
     root = Path(root)

@@ -19,11 +19,16 @@ Where the student's name comes from (the file or folder name):
                                            the notebook (or give --set)
   SUBMISSIONS/alice/01_attribution.ipynb   a folder per student, one
                                            notebook per exercise set
-Hidden files, .ipynb_checkpoints/ and files that are not .ipynb are skipped
-and listed. A notebook larger than 20 MB, or an answer cell larger than 1 MB,
-is not read.
+Hidden files, .ipynb_checkpoints/, files that are not .ipynb and links
+(never followed) are skipped and listed. A notebook larger than 20 MB, or an
+answer cell larger than 1 MB, is not read.
 
-Written into --out (each file atomically; re-running gives identical files):
+Written into --out as one whole: the results go into a new folder beside it,
+which replaces --out by rename only when every file is written, so --out holds
+the previous run or this one, never a mix (re-running gives identical files).
+A second run on the same --out while one is writing stops at once, writing
+nothing. --out may not be or hold the submissions, the exercises or a
+repository, nor a folder holding files coursekit did not write.
   gradebook.csv        one row per student: points per question, total, max,
                        status (graded, partial, failed) and problems
   responses.csv        every answer given, free text included for marking
@@ -43,8 +48,9 @@ docs/grading.md. Upload the grades with `coursekit export`.
 
 Exit status: 0 when every submission was graded, 1 when some could not be
 read (see the gradebook's status and problems), 2 when the command was used
-wrongly (no such folder, a broken exercise source, an unknown --set) or the
-results could not be written (the previous results are then left whole).
+wrongly (no such folder, a broken exercise source, an unknown --set, an --out
+that is refused, another run writing it) or the results could not be written
+(the previous results are then left whole).
 
 Examples:
   coursekit grade submissions/ --exercises exercises/ --out results/
@@ -86,8 +92,9 @@ def run(args: argparse.Namespace) -> int:
     except GradingError as exc:
         print(f"coursekit grade: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # e.g. a full disk: every file written so far is whole, the rest untouched
-        print(f"coursekit grade: could not write the results in {args.out}: {exc}", file=sys.stderr)
+    except OSError as exc:  # e.g. a full disk: the new results are discarded, the previous ones untouched
+        print(f"coursekit grade: could not write the results in {args.out}: {exc}; the previous results "
+              "there are untouched", file=sys.stderr)
         return 2
     for line in report.failure_lines():
         print(line, file=sys.stderr)

@@ -15,14 +15,21 @@ DEFAULT_PORT = 8866
 # so the page on the projector keeps its kernel however long the class talks.
 DEFAULT_CULL_IDLE_TIMEOUT = 300
 DEFAULT_CULL_INTERVAL = 60
+DEFAULT_MAX_KERNELS = 4  # page loads running at once (each kernel is about 140 MB)
 
 DESCRIPTION = f"""\
 Serve a notebook with Voila for the projector: outputs and widgets only, no
 code; every widget is live (each page load runs the notebook in a fresh
-kernel). It listens on 127.0.0.1 only and prints the URL to open. The
-notebook's folder is served, so links between lessons ("Next: 05") open the
-next lesson the same way. Nothing is loaded from the internet (coursekit's
-Voila template leaves out Voila's Font Awesome CDN links).
+kernel). It listens on 127.0.0.1 only, answers only requests addressed to
+127.0.0.1 or localhost (so a page on another site cannot reach it through
+its own host name), and prints the URL to open. The notebook's folder is
+served, so links between lessons ("Next: 05") open the next lesson the same
+way. Nothing is loaded from the internet (coursekit's Voila template leaves
+out Voila's Font Awesome CDN links).
+
+At most --max-kernels pages run at once: a new page load first shuts down
+the oldest kernel no page is connected to; when every kernel is in use, it
+is refused with a message to close a page.
 
 Page reloads do not pile up kernels: a kernel whose page is gone (no open
 connection) is shut down once it has been idle for --cull-idle-timeout
@@ -53,6 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              f"(default {DEFAULT_CULL_IDLE_TIMEOUT})")
     parser.add_argument("--cull-interval", type=int, default=DEFAULT_CULL_INTERVAL, metavar="SECONDS",
                         help=f"how often to look for such kernels (default {DEFAULT_CULL_INTERVAL})")
+    parser.add_argument("--max-kernels", type=int, default=DEFAULT_MAX_KERNELS, metavar="N",
+                        help=f"at most this many kernels (page loads) at once (default {DEFAULT_MAX_KERNELS})")
     parser.set_defaults(func=run)
 
 
@@ -89,12 +98,15 @@ def lesson_path(notebook: Path) -> str:
     return "voila/render/" + quote(notebook.name)
 
 
-def build_voila_args(notebook: Path, port: int, cull_idle_timeout: int, cull_interval: int) -> list[str]:
-    """The ``python -m voila`` command line that ``present`` runs.
+def build_voila_args(notebook: Path, port: int, cull_idle_timeout: int, cull_interval: int,
+                     max_kernels: int = DEFAULT_MAX_KERNELS) -> list[str]:
+    """The ``python -m voila`` command line that ``present`` runs (see :mod:`coursekit.presenter`).
 
     Voila serves the notebook's folder, not the one file: served alone, a
     notebook's links to the other lessons answer 403 Forbidden.
     """
+    from ..presenter import TORNADO_SETTINGS
+
     args = [
         sys.executable, "-m", "voila", str(notebook.parent),
         f"--port={port}",
@@ -112,6 +124,10 @@ def build_voila_args(notebook: Path, port: int, cull_idle_timeout: int, cull_int
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        # Requests must name a loopback host; kernels are capped (coursekit.presenter).
+        f"--Voila.tornado_settings={TORNADO_SETTINGS!r}",
+        "--VoilaConfiguration.multi_kernel_manager_class=coursekit.presenter.CappedKernelManager",
+        f"--CappedKernelManager.max_kernels={max_kernels}",
     ]
     return args
 
@@ -129,7 +145,11 @@ def run(args: argparse.Namespace) -> int:
         print("coursekit present needs Voila: pip install 'coursekit[present]' (or voila>=0.5)",
               file=sys.stderr)
         return 1
-    command = build_voila_args(notebook, args.port, args.cull_idle_timeout, args.cull_interval)
+    if args.max_kernels < 1:
+        print("coursekit present: --max-kernels must be 1 or more", file=sys.stderr)
+        return 2
+    command = build_voila_args(notebook, args.port, args.cull_idle_timeout, args.cull_interval,
+                               args.max_kernels)
     # Voila prints "Voilà is running at: http://127.0.0.1:PORT/" once it listens
     # (the port may differ if PORT was taken).  Say what to open before that.
     print(f"Presenting {notebook}", flush=True)

@@ -108,10 +108,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"coursekit render: not found in {exercise_dir}: {', '.join(unknown)}", file=sys.stderr)
             return 1
     out = Path(args.out)
-    inputs = {source_dir.resolve(), folder} | ({exercise_dir.resolve()} if exercise_dir else set())
-    if out.resolve() in inputs or (out / EXERCISES_OUT).resolve() in inputs:
-        print(f"coursekit render: --out {out} is one of the input folders; choose another "
-              "folder (rendering never overwrites its inputs).", file=sys.stderr)
+    from .._io import OutputError, claim_output
+
+    inputs = [source_dir, folder, *([exercise_dir] if exercise_dir else [])]
+    try:  # never into, over or above the lessons, the case, the exercises, the repository, or a
+        # folder it did not write (rendering never overwrites its inputs)
+        claim_output(out, command="render", inputs=inputs)
+    except OutputError as exc:
+        print(exc, file=sys.stderr)
         return 1
     return render(folder, [source_dir / n for n in names], out, args.timeout,
                   case_arg=args.case, exercises=exercises, case=load_case(folder))
@@ -236,6 +240,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     """
     import nbformat
 
+    from .._io import mark_output
     from ..case_cells import COMMENTARY_FILE, adapt, read_commentary
     from ..cases import load_case
 
@@ -253,6 +258,7 @@ def render(case_folder: Path, notebooks: list[Path], out: Path, timeout: int = 3
     if commentary.sections:
         print(f"commentary: {len(commentary.sections)} section(s) from {COMMENTARY_FILE}")
     out.mkdir(parents=True, exist_ok=True)
+    mark_output(out, "render")
     done = 0
     for path, source in sources.items():
         print(f"rendering {path.name} for {job.case.id} … ", end="", flush=True)

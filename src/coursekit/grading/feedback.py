@@ -9,6 +9,7 @@ from importlib import resources
 from string import Template
 
 from ..quiz import ExerciseSet
+from ..quiz.judge import GENERIC_GUIDE
 from .results import ItemResult, StudentResult
 
 __all__ = ["feedback_html", "shown_points"]
@@ -107,9 +108,11 @@ def _item_html(item: ItemResult) -> str:
         parts.append(f'<p class="{e(item.status)}">{verdict}</p>')
         if item.status == "marked" and item.comment.strip():
             parts.append(f'<p class="comment">Your instructor\'s comment: {e(item.comment.strip())}</p>')
+        if item.note:  # the same sentence the notebook's check gave: a wrongly formed answer, or parts right
+            parts.append(f'<p class="note">{e(item.note)}</p>')
     if q.kind == "text":
-        if q.rubric:
-            parts.append(f'<div class="why"><p>What your instructor looks for: {e(q.rubric)}</p></div>')
+        # The student sees what a good answer covers; the rubric stays in the instructor's tables.
+        parts.append(f'<div class="why"><p>A good answer here covers: {e(q.guide or GENERIC_GUIDE)}</p></div>')
     elif q.explanation:
         cite = f" Reread ¶{q.paragraph} of the article to see it in context." if q.paragraph else ""
         parts.append(f'<div class="why"><p>{e(q.explanation.strip())}{cite}</p></div>')

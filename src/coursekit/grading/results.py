@@ -37,6 +37,7 @@ class ItemResult:
     value: Any = None
     message: str = ""  # the check's message, or why the answer could not be read
     comment: str = ""  # the instructor's comment on a marked written answer (marks.csv)
+    note: str = ""  # the check's sentence about this answer: its form, or how many parts are right
 
 
 @dataclass

@@ -39,7 +39,7 @@ def _item(item: ItemResult) -> list[Any]:
     # written answers keep their text (to mark); codings their spans (the class agreement needs them)
     text = item.value if ((kind == "text" and isinstance(item.value, str))
                           or (kind == "coding" and isinstance(item.value, list))) else None
-    return [item.question.qid, item.status, item.points, item.answer, item.message, text]
+    return [item.question.qid, item.status, item.points, item.answer, item.message, text, item.note]
 
 
 def dump_students(students: list[StudentResult], sets: list[ExerciseSet]) -> str:
@@ -80,8 +80,10 @@ def load_students(out: Path, sets: list[ExerciseSet]) -> list[StudentResult]:
             ex = by_id[set_id]
             questions = {q.qid: q for q in ex.questions}
             result = SetResult(ex, saved["file"], notes=list(saved["notes"]))
-            for qid, status, points, answer, message, text in saved["items"]:
-                result.items.append(ItemResult(questions[qid], status, float(points), answer, text, message))
+            for qid, status, points, answer, message, text, *rest in saved["items"]:
+                note = str(rest[0]) if rest else ""  # the check's sentence on the answer's form or parts
+                result.items.append(ItemResult(questions[qid], status, float(points), answer, text, message,
+                                               note=note))
             student.sets[set_id] = result
         students.append(student)
     return students

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .._text import file_name_text, visible
 from ..cells import parameter
 from ..coding_state import find_coding_in
 from ..quiz import (
@@ -53,7 +54,7 @@ def case_for(path: Path, cases: dict[str, Any]) -> Any:
     """The case a source names in its parameters cell, loaded once for all sources."""
     try:
         case_id = parameter(json.loads(path.read_text(encoding="utf-8")).get("cells", []), "CASE")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):
         return None  # load_exercise_set reports the problem
     if not isinstance(case_id, str):
         return None
@@ -151,13 +152,14 @@ def grade_notebook(sub: Submission, ex: ExerciseSet, checker: Checker) -> SetRes
             value = found.value
         shown = stable_repr(value)
         feedback = checker.check(ex.set_id, q, value, shown)
-        text = value if q.kind == "text" and isinstance(value, str) else shown
+        # Shown, never interpreted: escapes and lone surrogates made visible (line breaks kept in text).
+        text = visible(value, keep="\n\t") if q.kind == "text" and isinstance(value, str) else visible(shown)
         if isinstance(feedback, str):
             result.items.append(ItemResult(q, "error", 0.0, shorten(text), value, feedback))
             result.notes.append(f"{q.qid}: {feedback}")
             continue
         result.items.append(ItemResult(q, feedback.status, float(feedback.points), shorten(text),
-                                       value, feedback.message))
+                                       value, feedback.message, note=feedback.note))
     if result.items and all(i.status == "unanswered" for i in result.items):
         # A copy handed in untouched is not an attempt that scored 0: say so.
         result.notes.append("nothing answered: every answer is still None (was the right file handed in?)")
@@ -171,17 +173,27 @@ def grade_student(name: str, paths: list[Path], by_id: dict[str, ExerciseSet], f
         student.failures.append(f"{name}/: the folder holds no notebook (.ipynb)")
         return student
     for path in paths:
-        label = path.relative_to(root).as_posix() if root.is_dir() else path.name
-        sub = read_submission(path)
-        set_id = None if sub.problem else recognise(sub, by_id, forced)
-        if set_id is None:
-            student.failures.append(f"{label}: {sub.problem}")
-        elif set_id in student.sets:
-            other = student.sets.pop(set_id).file
-            student.failures.append(f"{label}: a second notebook for exercise set {set_id} (the other "
-                                    f"is {other}); neither was graded: keep one and grade again")
-        else:
-            result = grade_notebook(sub, by_id[set_id], checker)
-            result.file = label
-            student.sets[set_id] = result
+        label = file_name_text(path.relative_to(root).as_posix() if root.is_dir() else path.name)
+        try:
+            _grade_file(student, label, path, by_id, forced, checker)
+        except Exception as exc:  # whatever breaks inside one notebook is that student's row, never the run
+            student.sets = {k: v for k, v in student.sets.items() if v.file != label}
+            student.failures.append(f"{label}: this notebook could not be graded ({type(exc).__name__}); "
+                                    "the rest of the class was; please report it to the coursekit maintainers")
     return student
+
+
+def _grade_file(student: StudentResult, label: str, path: Path, by_id: dict[str, ExerciseSet],
+                forced: str | None, checker: Checker) -> None:
+    sub = read_submission(path)
+    set_id = None if sub.problem else recognise(sub, by_id, forced)
+    if set_id is None:
+        student.failures.append(f"{label}: {sub.problem}")
+    elif set_id in student.sets:
+        other = student.sets.pop(set_id).file
+        student.failures.append(f"{label}: a second notebook for exercise set {set_id} (the other "
+                                f"is {other}); neither was graded: keep one and grade again")
+    else:
+        result = grade_notebook(sub, by_id[set_id], checker)
+        result.file = label
+        student.sets[set_id] = result

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._text import file_name_text, visible
 from ..cells import cell_tags, notebook_title, source_text
 from ..coding_state import saved_annotators
 from ..quiz import TAG_ANSWER, ExerciseSet
@@ -23,6 +25,7 @@ MAX_SHOWN_CHARS = 20_000  # answers longer than this are shortened in responses.
 GRADED, PARTIAL, FAILED = "graded", "partial", "failed"
 # Files that are part of how notebooks are saved or copied, not submissions: skipped silently.
 _NOISE = {"__MACOSX", "__pycache__", "Thumbs.db", "desktop.ini"}
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SET_ID_IN_SETUP = re.compile(r"""["']set_id["']\s*:\s*["']([^"'\\]+)["']""")
 _SET_ID_IN_SOURCE = re.compile(r"""load_exercise_set\(\s*["']([^"'\\]+?)(?:\.ipynb)?["']""")
 
@@ -66,7 +69,9 @@ def _read_bytes(sub: Submission) -> bytes | None:
             sub.problem = (f"the file is {size / 1024 / 1024:.1f} MB; notebooks over "
                            f"{MAX_FILE_BYTES // 1024 // 1024} MB are not read")
             return None
-        return sub.path.read_bytes()
+        fd = os.open(sub.path, os.O_RDONLY | os.O_NOFOLLOW)  # a link swapped in is not followed
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read()
     except OSError as exc:
         sub.problem = f"the file cannot be read: {exc.strerror or exc}"
         return None
@@ -89,6 +94,10 @@ def _parse_notebook(sub: Submission, data: bytes) -> list[Any] | None:
     except RecursionError:
         sub.problem = "not a notebook: the JSON is nested too deeply"
         return None
+    except ValueError:  # e.g. a number of more than 4,300 digits (Python's limit for reading one)
+        sub.problem = ("not readable: the JSON holds a number with more than 4,300 digits, more than "
+                       "any notebook needs (ask the student to save and hand it in again)")
+        return None
     if not isinstance(nb, dict):
         sub.problem = f"not a notebook: the file holds a JSON {type(nb).__name__}, not a notebook"
         return None
@@ -107,7 +116,7 @@ def _parse_notebook(sub: Submission, data: bytes) -> list[Any] | None:
     meta = nb.get("metadata")
     hint = meta.get("coursekit") if isinstance(meta, dict) else None
     if isinstance(hint, dict) and isinstance(hint.get("set_id"), str):
-        sub.set_hints.append(hint["set_id"])
+        sub.set_hints.append(visible(hint["set_id"]))
     sub.annotators = saved_annotators(nb)
     return cells
 
@@ -116,6 +125,9 @@ def _keep_answer_cell(sub: Submission, tags: list[str], source: str | None) -> N
     issue = ""
     if source is None:
         issue = "the answer cell's source is not text"
+    elif (lone := _SURROGATE.search(source)) is not None:
+        issue = ("the answer cell holds a character that is not valid Unicode (a lone surrogate, "
+                 f"{visible(lone.group())}); retype the answer")
     elif len(source) > MAX_CELL_CHARS:
         issue = (f"the answer cell holds {len(source):,} characters; answers over "
                  f"{MAX_CELL_CHARS:,} are not read")
@@ -142,10 +154,10 @@ def read_submission(path: Path) -> Submission:
             source = source_text(cell.get("source")) or ""
             found = _SET_ID_IN_SETUP.search(source) or _SET_ID_IN_SOURCE.search(source)
             if found:
-                sub.set_hints.append(found.group(1))
+                sub.set_hints.append(visible(found.group(1)))
         if any(t.startswith(TAG_ANSWER) for t in tags):
             _keep_answer_cell(sub, tags, source_text(cell.get("source")))
-    sub.title = notebook_title([c for c in cells if isinstance(c, dict)])
+    sub.title = visible(notebook_title([c for c in cells if isinstance(c, dict)]))
     return sub
 
 
@@ -153,6 +165,22 @@ def read_submission(path: Path) -> Submission:
 
 def is_noise(path: Path) -> bool:
     return path.name.startswith(".") or path.name in _NOISE
+
+
+def _student_folder(folder: Path, name: str, skipped: list[str]) -> list[Path]:
+    """The notebooks in one student's folder; links and other files go to ``skipped``."""
+    found = []
+    for sub in sorted(folder.iterdir()):
+        if is_noise(sub):
+            continue
+        label = f"{name}/{file_name_text(sub.name)}"
+        if sub.is_symlink():
+            skipped.append(f"{label} (a link; links are not followed)")
+        elif sub.is_file() and sub.suffix.lower() == ".ipynb":
+            found.append(sub)
+        else:
+            skipped.append(label)
+    return found
 
 
 def find_submissions(root: Path, out: Path | None = None) -> tuple[dict[str, list[Path]], list[str], list[str]]:
@@ -168,25 +196,23 @@ def find_submissions(root: Path, out: Path | None = None) -> tuple[dict[str, lis
         raise GradingError(f"{root}: no such folder")
     resolved_out = out.resolve() if out is not None else None
     for entry in sorted(root.iterdir()):
-        if is_noise(entry) or (resolved_out is not None and entry.resolve() == resolved_out):
+        name = file_name_text(entry.name)
+        if is_noise(entry):
             continue
-        if entry.is_dir():
-            found = []
-            for sub in sorted(entry.iterdir()):
-                if is_noise(sub):
-                    continue
-                if sub.is_file() and sub.suffix.lower() == ".ipynb":
-                    found.append(sub)
-                else:
-                    skipped.append(f"{entry.name}/{sub.name}")
+        if entry.is_symlink():
+            skipped.append(f"{name} (a link; links are not followed)")
+        elif resolved_out is not None and entry.resolve() == resolved_out:
+            continue
+        elif entry.is_dir():
+            found = _student_folder(entry, name, skipped)
             if found:
-                by_student.setdefault(entry.name, []).extend(found)
+                by_student.setdefault(name, []).extend(found)
             else:
-                empty.append(entry.name)
+                empty.append(name)
         elif entry.is_file() and entry.suffix.lower() == ".ipynb":
-            by_student.setdefault(entry.stem, []).append(entry)
+            by_student.setdefault(file_name_text(entry.stem), []).append(entry)
         else:
-            skipped.append(entry.name)
+            skipped.append(name)
     for name in empty:
         if name not in by_student:
             by_student[name] = []
@@ -197,7 +223,13 @@ def recognise(sub: Submission, by_id: dict[str, ExerciseSet], forced: str | None
     """The set a notebook belongs to, or None with sub.problem saying why."""
     if forced:
         return forced
-    for hint in sub.set_hints:
+    named = list(dict.fromkeys(sub.set_hints))
+    if len(named) > 1:
+        sub.problem = (f"the notebook names {len(named)} exercise sets ({', '.join(named)}): its metadata "
+                       "and set-up cell disagree; grade it with --set, or ask the student to hand in "
+                       "the released copy")
+        return None
+    for hint in named:
         if hint in by_id:
             return hint
     if sub.set_hints:

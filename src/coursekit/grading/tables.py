@@ -47,8 +47,28 @@ def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
         rows.append([spreadsheet_text(student.name), *(fmt_points(points.get(c)) for c in columns),
                      "" if student.failed else fmt_points(total_points(student)), fmt_points(report.max_points),
                      str(to_mark), *lateness, student.status(ids),
-                     spreadsheet_text(" | ".join(student.problem_list(ids)))])
+                     spreadsheet_text(problems_text(student.problem_list(ids)))])
     return header, rows
+
+
+MAX_CELL = 32_767  # the most characters a spreadsheet cell holds (Excel, LibreOffice)
+
+
+def problems_text(problems: list[str], limit: int = MAX_CELL - 100) -> str:
+    """The problems joined with " | ", as many as fit in one spreadsheet cell, then how many were left.
+
+    >>> problems_text(["one", "two", "three"], limit=14)
+    'one | two | … 1 more problems not shown (3 in all)'
+    """
+    shown: list[str] = []
+    size = 0
+    for problem in problems:
+        size += len(problem) + 3
+        if size > limit:
+            return " | ".join([*shown, f"… {len(problems) - len(shown)} more problems not shown "
+                                         f"({len(problems)} in all)"])
+        shown.append(problem)
+    return " | ".join(shown)
 
 
 RESPONSE_COLUMNS = ["student", "set", "question", "kind", "answer", "status", "correct", "points",
@@ -63,8 +83,10 @@ def response_rows(report: GradingReport) -> list[list[str]]:
             for item in result.items if result else []:
                 correct = ("" if item.status in ("manual", "marked", "no_coding")
                            else ("1" if item.status == "correct" else "0"))
-                note = item.message if item.status in ("missing", "duplicate", "invalid", "error",
-                                                       "no_coding") else ""
+                note = (item.message if item.status in ("missing", "duplicate", "invalid", "error", "no_coding")
+                        else item.note)
+                if item.status == "manual" and item.question.rubric:  # for the instructor's eyes only
+                    note = f"mark by the rubric: {item.question.rubric}"
                 answer = spreadsheet_text(item.answer) if item.question.kind == "text" else item.answer  # raw text
                 rows.append([spreadsheet_text(student.name), ex.set_id, item.question.qid, item.question.kind,
                              answer, item.status, correct, fmt_points(item.points),

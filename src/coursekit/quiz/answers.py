@@ -44,7 +44,21 @@ def parse_answer(qid: str, source: str) -> Answer:
         value = ast.literal_eval(node.value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return Answer(qid, None, "invalid", NOT_A_PLAIN_VALUE)
+    if _huge_number(value):
+        return Answer(qid, None, "invalid", "the answer holds a number with more than 4,000 digits; "
+                                            "write the number the question asks for")
     return Answer(qid, value, "ok")
+
+
+def _huge_number(value: Any, depth: int = 0) -> bool:
+    """An int too long to show as decimal digits (``0x`` and 5,000 digits), anywhere in the value."""
+    if isinstance(value, int):
+        return value.bit_length() > 13_300  # about 4,000 decimal digits
+    if isinstance(value, complex | float | str | bytes) or value is None or depth > 50:
+        return False
+    items = value.items() if isinstance(value, dict) else value
+    return any(_huge_number(v, depth + 1) for item in items
+               for v in (item if isinstance(value, dict) else (item,)))
 
 
 def unreadable_message(reason: str) -> str:

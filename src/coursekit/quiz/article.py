@@ -51,6 +51,13 @@ class ArticleIndex:
             at = self._norm.find(key, at + 1)
         return found
 
+    def text_of(self, claim_id: str) -> str:
+        """The article text of one claim's span."""
+        for c, s, e in self.spans:
+            if c == claim_id:
+                return self.article[s:e]
+        raise KeyError(claim_id)
+
     def inside(self, start: int, end: int) -> list[str]:
         """Claims whose span contains [start, end) entirely."""
         return [c for c, s, e in self.spans if s <= start and end <= e]

@@ -13,6 +13,7 @@ from typing import Any
 from ..cells import cell_source, cell_tags, notebook_title, parameter, read_notebook, tagged
 from .answers import answer_source, read_answers
 from .article import ArticleIndex, text_key
+from .display import show
 from .feedback import (
     KINDS,
     QID,
@@ -23,10 +24,9 @@ from .feedback import (
     TAG_SPEC,
     ExerciseError,
     Feedback,
-    say,
 )
 from .judge import Rules, canonical, correct_message, judge
-from .selfcheck import digest, seal
+from .selfcheck import ITERATIONS, digest, item_digest, parts_of, seal, stretch
 
 __all__ = ["ExerciseSet", "Question", "load_exercise_set"]
 
@@ -50,9 +50,11 @@ class Question:
     hint: str = ""
     options: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
-    rubric: str = ""
+    rubric: str = ""  # free text: the instructor's marking guide; never in a student copy
+    guide: str = ""  # free text: what a good answer covers, in general terms (students see it)
     tolerance: float = 0.0
     min_words: int = 3
+    min_share: float = 0.5
     key: Any = None
     _index: ArticleIndex | None = field(default=None, repr=False)
     coding: Any = field(default=None, repr=False)  # a coding question's CodingSpec (coding_judge)
@@ -60,7 +62,7 @@ class Question:
     @property
     def rules(self) -> Rules:
         return Rules(self.qid, self.kind, self.options, self.items, self.tolerance, self.min_words,
-                     self.hint, self.rubric)
+                     self.hint, self.guide, self.min_share)
 
     def check(self, value: Any, source: str | None = None) -> Feedback:
         """Check an answer against the key (``source``: the answer cell, when known).
@@ -80,6 +82,10 @@ class Question:
 
     def points_for(self, value: Any, correct: bool) -> float:
         return float(self.points) if correct else self._partial(value)
+
+    def count_right(self, value: Any) -> tuple[int, int]:
+        wanted = set(parts_of(self.kind, self.options, self.key))
+        return len(set(parts_of(self.kind, self.options, value)) & wanted), len(wanted)
 
     def article(self) -> ArticleIndex:
         if self._index is None:
@@ -110,8 +116,8 @@ class Question:
             return round(hits / len(key) * self.points, 4)
         return 0.0
 
-    def self_check_entry(self, salt: str) -> dict[str, Any]:
-        """The student copy's check data for this question: digests, never the key."""
+    def self_check_entry(self, salt: str, iterations: int = ITERATIONS) -> dict[str, Any]:
+        """The student copy's check data for this question: digests, never the key nor the rubric."""
         entry: dict[str, Any] = {"kind": self.kind, "hint": self.hint}
         if self.options:
             entry["options"] = list(self.options)
@@ -121,16 +127,20 @@ class Question:
             entry["tolerance"] = self.tolerance
         if self.kind == "span":
             entry["min_words"] = self.min_words
+            entry["min_share"] = self.min_share
         if self.kind == "text":
-            entry["rubric"] = self.rubric
+            entry["guide"] = self.guide
             return entry
         if self.kind == "coding":  # the passage to show, never the key
             entry.update(self.coding.self_check_entry())
             return entry
         canon = self.key_canonical
         assert canon is not None
-        entry["digest"] = digest(salt, self.qid, canon)
-        entry["sealed"] = seal(salt, self.qid, canon, correct_message(self.explanation, self.paragraph))
+        secret = stretch(salt, self.qid, canon, iterations)
+        entry["digest"] = digest(secret)
+        entry["sealed"] = seal(secret, correct_message(self.explanation, self.paragraph))
+        if self.kind in ("multiple", "matching"):
+            entry["parts"] = sorted(item_digest(salt, self.qid, p) for p in parts_of(self.kind, self.options, self.key))
         return entry
 
 
@@ -166,19 +176,23 @@ class ExerciseSet:
 
             spec = q.coding
             return exercise_annotator(spec.case, qid, self.set_id, spec.paragraphs, spec.attributes, value)
-        say(self.feedback(qid, value, answer_source(qid)).message)
+        show(self.feedback(qid, value, answer_source(qid)))
         return None
 
     @property
     def total_points(self) -> float:
         return float(sum(q.points for q in self.questions))
 
-    def self_check_data(self, salt: str | None = None) -> dict[str, Any]:
-        """What the student copy's :class:`~coursekit.quiz.StudentCheck` needs: no key in plain form."""
+    def self_check_data(self, salt: str | None = None, iterations: int = ITERATIONS) -> dict[str, Any]:
+        """What the student copy's :class:`~coursekit.quiz.StudentCheck` needs: no key in plain form.
+
+        ``salt`` is new for every release unless given; ``iterations`` (the
+        key stretching) is lowered only by tests.
+        """
         salt = salt or secrets.token_hex(16)
         return {
-            "format": 1, "set_id": self.set_id, "case": self.case_id, "salt": salt,
-            "questions": {q.qid: q.self_check_entry(salt) for q in self.questions},
+            "format": 2, "set_id": self.set_id, "case": self.case_id, "salt": salt, "iterations": iterations,
+            "questions": {q.qid: q.self_check_entry(salt, iterations) for q in self.questions},
         }
 
 
@@ -253,7 +267,8 @@ def load_exercise_set(path: str | Path, case: Any = None) -> ExerciseSet:
 
 
 _SPEC_FIELDS = {"kind", "points", "options", "items", "key", "key_from", "hint", "explanation",
-                "paragraph", "rubric", "tolerance", "min_words", "attributes", "threshold"}
+                "paragraph", "rubric", "guide", "tolerance", "min_words", "min_share", "attributes",
+                "threshold"}
 
 
 def _build_question(qid: str, spec: dict[str, Any], prompt: str, case: Any,
@@ -298,7 +313,9 @@ def _build_question(qid: str, spec: dict[str, Any], prompt: str, case: Any,
         paragraph=int(paragraph) if paragraph is not None else None,
         hint=str(spec.get("hint", "")), options=options,
         items=tuple(items_spec) if kind in ("matching", "ordering") else (), rubric=str(spec.get("rubric", "")),
+        guide=str(spec.get("guide", "")),
         tolerance=float(spec.get("tolerance", 0)), min_words=int(spec.get("min_words", 3)),
+        min_share=float(spec.get("min_share", 0.5)),
         key=float(key) if kind == "numeric" and key is not None else key,
         _index=index if kind == "span" else None, coding=coding,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["ANSWER_STATUSES", "KINDS", "PARTLY_INSIDE", "QID", "STATUSES", "TAG_ANSWER", "TAG_CHECK",
-           "TAG_INSTRUCTOR", "TAG_QUESTION", "TAG_SETUP", "TAG_SPEC", "UNANSWERED", "Answer",
+           "TAG_INSTRUCTOR", "TAG_QUESTION", "TAG_SETUP", "TAG_SPEC", "TOO_SHORT", "UNANSWERED", "Answer",
            "ExerciseError", "Feedback", "say"]
 
 KINDS = ("single", "multiple", "matching", "ordering", "numeric", "span", "text", "coding")
@@ -26,6 +26,10 @@ UNANSWERED = "Not answered yet: replace None with your answer, then run this cel
 PARTLY_INSIDE = (
     "Not correct yet: your phrase overlaps the right passage only partly. "
     "Keep to the words of that passage: shorten the phrase so it starts and ends inside it."
+)
+TOO_SHORT = (
+    "Not correct yet: this phrase is too short to tell which passage you mean. "
+    "Copy the whole clause that answers the question, not a few words of it."
 )
 
 
@@ -46,12 +50,15 @@ class Feedback:
     (free text, marked by the instructor) or ``invalid`` (the answer cell is
     not a plain value, so the grader cannot read it); ``points`` is what the
     answer earns (partial credit for multiple select and matching);
-    ``message`` is the plain text a student sees.
+    ``message`` is the plain text a student sees; ``note`` repeats the
+    part of it about this very answer (why its form cannot be marked, or how
+    many parts are right), which the grader's feedback page shows too.
     """
 
     status: str
     points: float
     message: str
+    note: str = ""  # the sentence about this answer's form or its right parts, also in ``message``
 
     def __str__(self) -> str:
         return self.message

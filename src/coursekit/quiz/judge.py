@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from .answers import parse_answer, unreadable_message
 from .article import ArticleIndex, phrase_key, text_key
-from .feedback import PARTLY_INSIDE, UNANSWERED, Feedback
+from .feedback import PARTLY_INSIDE, TOO_SHORT, UNANSWERED, Feedback
 
-__all__ = ["JUDGES", "QuizCheck", "Rules", "Side", "canonical", "correct_message", "is_unanswered",
-           "judge", "judge_coding", "manual_message"]
+__all__ = ["GENERIC_GUIDE", "JUDGES", "QuizCheck", "Rules", "Side", "canonical", "content_words",
+           "correct_message", "covers", "is_unanswered", "judge", "judge_coding", "manual_message",
+           "partial_message"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class Rules:
     tolerance: float = 0.0
     min_words: int = 3
     hint: str = ""
-    rubric: str = ""
+    guide: str = ""  # free text: what a good answer covers, in general terms (never the rubric)
+    min_share: float = 0.5  # span: share of the passage's content words a phrase must cover
 
 
 class Side(Protocol):
@@ -62,6 +65,9 @@ class Side(Protocol):
     def coding_spec(self) -> Any:
         """A coding question's :class:`~coursekit.coding_judge.CodingSpec` with its key, or None
         where the side holds no key (the student copy)."""
+
+    def count_right(self, value: Any) -> tuple[int, int]:
+        """Multiple select and matching: (parts answered right, parts), for a well-formed answer."""
 
 
 @runtime_checkable
@@ -92,9 +98,21 @@ def correct_message(explanation: str, paragraph: int | None) -> str:
     return f"Correct. {explanation.strip()}{cite}".strip()
 
 
-def manual_message(rubric: str) -> str:
+GENERIC_GUIDE = ("a clear position, backed by the passages of the article that support it, "
+                 "with who said what kept apart from what the author concludes")
+
+
+def manual_message(guide: str) -> str:
     return ("Your instructor marks written answers by hand, once you save this notebook and "
-            f"hand it in. What they look for: {rubric.strip()}")
+            f"hand it in. A good answer here covers: {(guide or GENERIC_GUIDE).strip()}")
+
+
+def partial_message(kind: str, right: int, parts: int) -> str:
+    """How much of a partly right multiple-select or matching answer is right."""
+    if kind == "multiple":
+        return (f"{right} of the {parts} options are chosen or left out as they should be; "
+                "look again at the others.")
+    return f"{right} of the {parts} items are matched right; look again at the others."
 
 
 def is_unanswered(value: Any) -> bool:
@@ -178,14 +196,50 @@ def judge_closed(rules: Rules, value: Any, side: Side) -> Feedback:
     """Single, multiple, matching, ordering and numeric: a well-formed answer compared in canonical form."""
     canon, form_hint = canonical(rules, value)
     if canon is None:
-        return Feedback("incorrect", 0.0, incorrect_message("", form_hint))
+        return Feedback("incorrect", 0.0, incorrect_message("", form_hint), form_hint)
     if side.matches(canon):
         return Feedback("correct", side.points_for(value, True), side.explanation_for(canon))
-    return Feedback("incorrect", side.points_for(value, False), incorrect_message(rules.hint))
+    note = ""
+    if rules.kind in ("multiple", "matching"):
+        right, parts = side.count_right(value)
+        if right:
+            note = partial_message(rules.kind, right, parts)
+    return Feedback("incorrect", side.points_for(value, False), incorrect_message(rules.hint, note), note)
+
+
+_STOP_WORDS = frozenset("""
+a an the and or but nor if unless as at by for from in into of on onto to with without within
+is are was were be been being am do does did has have had it its it's this that these those there
+their they them he him his she her we our us you your i me my not no so than then too very can
+will would shall should may might must also only just out up over about
+""".split())
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a passage that carry its content (folded; stop words left out).
+
+    >>> sorted(content_words("as it turns out, the NATO website"))
+    ['nato', 'turns', 'website']
+    """
+    words = set(re.findall(r"\w+", phrase_key(text)))
+    return words - _STOP_WORDS
+
+
+def covers(phrase: str, passage: str, share: float) -> bool:
+    """Whether a phrase holds at least ``share`` of the passage's content words."""
+    wanted = content_words(passage) or set(re.findall(r"\w+", phrase_key(passage)))
+    return bool(wanted) and len(content_words(phrase) & wanted) >= share * len(wanted)
 
 
 def judge_span(rules: Rules, value: Any, side: Side) -> Feedback:
-    """A phrase copied from the article: correct when it lies inside the key claim's span."""
+    """A phrase copied from the article: right when it is the key passage's own words in substance.
+
+    The phrase must lie inside the key claim's span and hold at least
+    ``min_share`` of that span's content words.  A phrase that could belong
+    to several passages, or holds too little of the one it is in, is "too
+    short to tell which passage you mean" (said alike for right and wrong
+    passages, so the message gives nothing away).
+    """
     if not isinstance(value, str):
         return Feedback("incorrect", 0.0, incorrect_message("Paste the phrase as a string in quotes."))
     if len(phrase_key(value).split()) < rules.min_words:
@@ -196,10 +250,14 @@ def judge_span(rules: Rules, value: Any, side: Side) -> Feedback:
     if not places:
         return Feedback("incorrect", 0.0, incorrect_message(
             "This phrase is not in the article as written. Copy it from the article rather than typing it."))
-    target = next((c for s, e in places for c in index.inside(s, e) if side.matches(c)), None)
+    holders = list(dict.fromkeys(c for s, e in places for c in index.inside(s, e)))
+    full = [c for c in holders if covers(value, index.text_of(c), rules.min_share)]
+    target = next((c for c in full if side.matches(c)), None)
     if target is not None:
         return Feedback("correct", side.points_for(value, True), side.explanation_for(target))
-    if any(side.matches(c) for s, e in places for c in index.overlapping(s, e)):
+    if holders and (len(holders) > 1 or not full):
+        return Feedback("incorrect", 0.0, TOO_SHORT)
+    if not holders and any(side.matches(c) for s, e in places for c in index.overlapping(s, e)):
         return Feedback("incorrect", 0.0, PARTLY_INSIDE)
     return Feedback("incorrect", 0.0, incorrect_message(rules.hint))
 
@@ -208,7 +266,7 @@ def judge_text(rules: Rules, value: Any, side: Side) -> Feedback:
     """Free text: marked by hand; the check only says what the instructor looks for."""
     if not isinstance(value, str):
         return Feedback("incorrect", 0.0, incorrect_message("", "Write your answer as text in quotes."))
-    return Feedback("manual", 0.0, manual_message(rules.rubric))
+    return Feedback("manual", 0.0, manual_message(rules.guide))
 
 
 def judge_coding(rules: Rules, value: Any, side: Side) -> Feedback:
