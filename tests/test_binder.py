@@ -17,9 +17,10 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BINDER = REPO_ROOT / "binder"
 CONSTRAINTS = REPO_ROOT / "requirements" / "constraints.txt"
-# Extras a Binder user needs: "present" is coursekit present (Voila).  The
-# "test" extra is for developers and stays out of the image.
-BINDER_EXTRAS = ("present",)
+# Extras a Binder user needs: "server" is JupyterLab and the kernel, "present"
+# is coursekit present (Voila).  The "test" extra is for developers and stays
+# out of the image.
+BINDER_EXTRAS = ("server", "present")
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 

@@ -83,6 +83,20 @@ def test_the_wheel_holds_no_symlinks_and_the_package_files(wheel):
         assert f"coursekit/{name}" in names
 
 
+def test_the_wheel_requires_only_what_a_lesson_needs_and_the_server_tools_are_an_extra(wheel):
+    """Installable in the browser kernel (Pyodide: pandas, matplotlib, ipywidgets); the rest is "server"."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(next(n for n in archive.namelist()
+                                     if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines()
+                if line.startswith("Requires-Dist:")]
+    plain = sorted(r.split(">")[0].split(";")[0].strip() for r in requires if "extra ==" not in r)
+    assert plain == ["anywidget", "ipywidgets", "matplotlib", "pandas"]
+    server = sorted(r.split(">")[0].strip() for r in requires if "extra == 'server'" in r
+                    or 'extra == "server"' in r)
+    assert server == ["ipykernel", "jupyterlab", "mistune", "nbclient", "nbconvert", "nbformat", "nbval"]
+
+
 def test_the_installed_wheel_loads_its_own_case_outside_the_repo(installed, tmp_path):
     code = (
         "import coursekit, pathlib\n"

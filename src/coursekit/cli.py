@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "coursekit.commands.validate",
     "coursekit.commands.release",
     "coursekit.commands.student_kit",
+    "coursekit.commands.lite",
     "coursekit.commands.authoring",
     "coursekit.commands.render",
     "coursekit.commands.present",

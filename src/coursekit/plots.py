@@ -1,10 +1,9 @@
 """Figures of a case: who claims what, each side's stance, and the timeline.
 
-Each function returns a :class:`matplotlib.figure.Figure` built directly (not
-through pyplot), so nothing accumulates in pyplot's figure list and no
-backend is chosen on import.  Colours are Okabe-Ito (colour-blind safe);
-sides use the colours declared in the case, and hatching, labels and counts
-carry the same meaning as the colours.
+Each function returns a :class:`matplotlib.figure.Figure` built directly (not through
+pyplot), so nothing accumulates in pyplot's figure list and no backend is chosen on import.
+Colours are Okabe-Ito (colour-blind safe); sides use the colours declared in the case, and
+hatching, labels and counts carry the same meaning as the colours.
 
 Every figure is a :class:`~coursekit.figures.CaseFigure`, shown with alt text
 generated from its data and that data as a table (see :mod:`coursekit.figures`);

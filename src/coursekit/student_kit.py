@@ -76,7 +76,7 @@ PORT   ?= 8888
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 \ttest -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-\t$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e .
+\t$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[server]'
 \ttouch $(STAMP)
 
 setup: $(STAMP)
