@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# Notebooks under fixtures/ are inputs of tests (e.g. a notebook as JupyterLite saved it, to be
+# graded), not lessons: nbval must not collect and re-execute them.
+collect_ignore_glob = ["fixtures/*", "fixtures/**/*"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = REPO_ROOT / "data" / "cases"
 REAL_CASE_ID = "nato-russia-2013"

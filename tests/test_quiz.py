@@ -484,3 +484,18 @@ def test_load_exercise_set_reports_every_problem(tmp_path):
     assert "question 'q1': no claim 'no-such-claim'" in text
     assert "question 'q2': give exactly one of key" in text
     assert "expected one cell tagged 'answer:q2', found 0" in text
+
+
+def test_the_stretching_works_without_openssl_as_in_pyodide(monkeypatch):
+    """Pyodide's hashlib has no pbkdf2_hmac: the pure-Python PBKDF2 gives the same bytes."""
+    import hashlib
+
+    from coursekit.quiz import selfcheck
+
+    for password, salt, rounds in ((b"q1\0lavrov", b"coursekit\0s", 1), (b"x" * 100, b"", 7),
+                                   ("q2\0é".encode(), b"coursekit\0salt", 1000)):
+        assert selfcheck.pbkdf2_sha256(password, salt, rounds) == hashlib.pbkdf2_hmac(
+            "sha256", password, salt, rounds)
+    with_openssl = selfcheck.stretch("salt", "q1", "lavrov", 500)
+    monkeypatch.setattr(selfcheck, "_PBKDF2", None)
+    assert selfcheck.stretch("salt", "q1", "lavrov", 500) == with_openssl

@@ -27,16 +27,50 @@ from .display import install_answer_help, show
 from .feedback import Feedback
 from .judge import Rules, judge
 
-__all__ = ["ITERATIONS", "SelfCheck", "StudentCheck", "digest", "item_digest", "parts_of", "seal", "stretch",
-           "unseal"]
+__all__ = ["ITERATIONS", "SelfCheck", "StudentCheck", "digest", "item_digest", "parts_of", "pbkdf2_sha256", "seal",
+           "stretch", "unseal"]
 
 
 ITERATIONS = 40_000  # PBKDF2 rounds per digest: about 13 ms of CPU on this machine (benchmarks/bench_selfcheck.py)
 
 
+def pbkdf2_sha256(password: bytes, salt: bytes, iterations: int) -> bytes:
+    """PBKDF2-HMAC-SHA256 (RFC 8018, one 32-byte block) without OpenSSL.
+
+    Pyodide's Python (the JupyterLite site) has no ``hashlib.pbkdf2_hmac``:
+    CPython 3.12 dropped its pure-Python fallback, which this is.  Same bytes
+    as ``hashlib.pbkdf2_hmac("sha256", …)``.
+
+    >>> pbkdf2_sha256(b"pw", b"salt", 3) == hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 3)
+    True
+    """
+    key = password if len(password) <= 64 else hashlib.sha256(password).digest()
+    key = key.ljust(64, b"\0")
+    inner, outer = hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def prf(message: bytes) -> bytes:
+        i, o = inner.copy(), outer.copy()
+        i.update(message)
+        o.update(i.digest())
+        return o.digest()
+
+    block = prf(salt + b"\0\0\0\1")
+    result = int.from_bytes(block, "big")
+    for _ in range(iterations - 1):
+        block = prf(block)
+        result ^= int.from_bytes(block, "big")
+    return result.to_bytes(32, "big")
+
+
+_PBKDF2 = getattr(hashlib, "pbkdf2_hmac", None)
+
+
 def stretch(salt: str, qid: str, canon: str, iterations: int = ITERATIONS) -> bytes:
     """The slow part: one key-stretched secret per (release, question, answer)."""
-    return hashlib.pbkdf2_hmac("sha256", f"{qid}\0{canon}".encode(), f"coursekit\0{salt}".encode(), iterations)
+    password, salted = f"{qid}\0{canon}".encode(), f"coursekit\0{salt}".encode()
+    if _PBKDF2 is not None:
+        return _PBKDF2("sha256", password, salted, iterations)
+    return pbkdf2_sha256(password, salted, iterations)
 
 
 def digest(secret: bytes) -> str:
