@@ -125,3 +125,18 @@ def test_not_a_gradebook_is_a_plain_sentence(tmp_path):
         export_grades(tmp_path, "csv")
     with pytest.raises(ExportError, match="no such file"):
         export_grades(tmp_path / "nowhere", "csv")
+
+
+def test_a_coding_with_none_saved_keeps_the_total_out_of_the_export(tmp_path):
+    """Its 0 in the total is no grade: the student is unfinished until the coding is handed in."""
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "gradebook.csv").write_text(
+        "student,04_coding:q1,04_coding:q2,total,max,to_mark,status,problems\n"
+        "alice,1,2,3,6,0,graded,\n"
+        "bob,,2,2,6,0,partial,bob.ipynb: q1: no saved coding: the notebook holds no annotator state\n",
+        encoding="utf-8")
+    report = export_grades(out, "csv")
+    assert report.unfinished == ["bob"]
+    assert "or a coding with none saved" in "\n".join(report.lines())
+    assert [r[0] for r in _rows(report.out)[1:]] == ["alice"]

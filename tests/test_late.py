@@ -78,3 +78,10 @@ def test_read_times_accepts_iso_and_moodle_forms_and_reports_bad_rows(tmp_path):
     assert times["bob"] == datetime(2026, 12, 8, 17, 30)
     assert problems == ["submitted.csv:4: column 'submitted': is 'yesterday'; expected a date and "
                         "time such as 2026-12-08T17:03:00+01:00"]
+
+
+def test_one_exercise_notebook_reads_the_config_beside_it(tmp_path):
+    """`coursekit grade … --exercises exercises/04_coding.ipynb`: the notebook is not the config."""
+    source = tmp_path / "04_coding.ipynb"
+    source.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+    assert load_policy(source) is None

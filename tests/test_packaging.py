@@ -94,7 +94,8 @@ def test_the_wheel_requires_only_what_a_lesson_needs_and_the_server_tools_are_an
     assert plain == ["anywidget", "ipywidgets", "matplotlib", "pandas"]
     server = sorted(r.split(">")[0].strip() for r in requires if "extra == 'server'" in r
                     or 'extra == "server"' in r)
-    assert server == ["ipykernel", "jupyterlab", "mistune", "nbclient", "nbconvert", "nbformat", "nbval"]
+    assert server == ["ipykernel", "jupyterlab", "krippendorff", "mistune", "nbclient", "nbconvert", "nbformat",
+                      "nbval"]  # krippendorff: class agreement when grading coding questions
 
 
 def test_the_installed_wheel_loads_its_own_case_outside_the_repo(installed, tmp_path):
@@ -143,7 +144,9 @@ def test_public_names_are_sorted_and_resolve():
 
 
 SETTINGS_IN_WHEEL = "coursekit-0.1.0.data/data/share/jupyter/lab/settings/overrides.d/coursekit.json"
-NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+           # widget state saved with the notebook: how a coding question's answer reaches the grader
+           "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}
 
 
 def test_the_wheel_installs_the_class_jupyterlab_settings(wheel):
@@ -163,3 +166,4 @@ def test_jupyterlab_here_reads_the_class_settings():
     assert error == ""
     assert overrides["@jupyterlab/apputils-extension:notification"] == NO_NEWS[
         "@jupyterlab/apputils-extension:notification"]
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}

@@ -278,8 +278,11 @@ def sets():
 
 def test_the_three_sets_load_with_enough_auto_checked_questions(sets):
     assert [s.set_id for s in sets] == ["01_attribution", "02_stances_and_conditions",
-                                       "03_context_and_analysis"]
-    kinds = set()
+                                       "03_context_and_analysis", "04_coding"]
+    coding, sets = sets[-1], sets[:-1]
+    assert [q.kind for q in coding.questions] == ["coding"] * len(coding.questions)
+    assert len(coding.questions) >= 2
+    kinds = {"coding"}
     for s in sets:
         assert s.title.startswith("Exercises ")
         auto = [q for q in s.questions if q.kind != "text"]
@@ -297,7 +300,9 @@ def test_every_source_solution_checks(sets):
         assert check_solutions(s) == []
         for q in s.questions:
             fb = q.check(s.solutions[q.qid])
-            if q.kind != "text":
+            if q.kind == "coding":  # the key is the case's claims; the source's answer stays None
+                assert s.solutions[q.qid] is None and fb.status == "unanswered"
+            elif q.kind != "text":
                 assert fb.points == q.points
                 # Questions on the article cite a paragraph; a few in set 03 are about later events.
                 if q.paragraph or s.set_id != "03_context_and_analysis":
@@ -325,6 +330,11 @@ def test_self_check_gives_the_same_feedback_without_the_key(sets):
         for q in s.questions:
             if q.kind in ("multiple", "matching", "ordering"):
                 assert repr(q.key) not in text and str(q.key_canonical) not in text
+            if q.kind == "coding":  # the student copy records a coding; only the grader scores it
+                assert check.feedback(q.qid, None).status == q.check(None).status == "unanswered"
+                assert check.feedback(q.qid, [{"start": 1625, "end": 1727}]).status == "manual"
+                assert not any(cid in text for cid in q.key) and q.explanation not in text
+                continue
             for value in [s.solutions[q.qid], *WRONG_ANSWERS]:
                 mine, theirs = q.check(value), check.feedback(q.qid, value)
                 assert (mine.status, mine.message) == (theirs.status, theirs.message), (s.set_id, q.qid, value)

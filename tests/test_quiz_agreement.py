@@ -87,6 +87,9 @@ def test_instructor_student_and_grader_give_the_same_verdicts(sets):
                 cell = {"cell_type": "code", "metadata": {"tags": [f"answer:{q.qid}"]}, "source": source}
                 graded = grade_notebook(Submission(Path("s.ipynb"), answer_cells=[cell]), ex, checker)
                 item = next(i for i in graded.items if i.question.qid == q.qid)
+                if q.kind == "coding":
+                    check_coding_verdicts(mine, theirs, item, where)
+                    continue
                 assert (mine.status, mine.message, mine.note) == (theirs.status, theirs.message, theirs.note), where
                 assert item.status == mine.status, where
                 assert item.note == mine.note, where
@@ -103,8 +106,22 @@ def test_instructor_student_and_grader_give_the_same_verdicts(sets):
                 else:
                     assert item.message == mine.message, where
                 assert (theirs.status == "correct") == (item.status == "correct" and item.points == q.points), where
-    assert kinds == {"single", "multiple", "matching", "ordering", "numeric", "span", "text"}
+    assert kinds == {"single", "multiple", "matching", "ordering", "numeric", "span", "text", "coding"}
     assert fragments >= 3 * 4 and partial >= 3  # every span question saw the fragments; partial credit seen
+
+
+def check_coding_verdicts(mine, theirs, item, where) -> None:
+    """A coding: the grader scores what the instructor's check scores; the student copy holds no key,
+    so it records (status manual) and never says Correct; none of the three reads an expression."""
+    if mine.status == "invalid":
+        assert theirs.status == item.status == "invalid" and mine.message == theirs.message, where
+        return
+    assert theirs.status in ("manual", "unanswered") and not theirs.message.startswith("Correct"), where
+    assert theirs.points == 0.0, where
+    if mine.status == "unanswered":  # no coding in the cell, and none saved by the widget either
+        assert item.status == "no_coding" and item.points == 0.0, where
+    else:
+        assert (item.status, item.points, item.message) == (mine.status, mine.points, mine.message), where
 
 
 def test_an_expression_that_computes_the_right_answer_is_not_correct(sets):

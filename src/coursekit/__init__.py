@@ -22,6 +22,8 @@ __version__ = "0.1.0"  # the one place: pyproject.toml reads it from here
 # Names served lazily from modules with heavy imports (pandas, ipywidgets, matplotlib):
 # ``coursekit.ClaimExplorer`` works, but only imports ipywidgets when used.
 _LAZY = {
+    "Annotator": "annotator",
+    "append_claim": "claim_authoring",
     "Case": "cases",
     "ClaimExplorer": "widgets",
     "SelfCheck": "widgets",
@@ -58,6 +60,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "ACTOR_KINDS",
+    "Annotator",
     "Case",
     "CaseError",
     "ClaimExplorer",
@@ -67,6 +70,7 @@ __all__ = [
     "SelfCheck",
     "StanceComparer",
     "__version__",
+    "append_claim",
     "available_cases",
     "claims_heatmap",
     "fill_offsets",

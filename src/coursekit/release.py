@@ -82,6 +82,8 @@ RUN_FIRST = ("**Before you start:** run the cells from the top, in order (*Run â
 def student_notebook(ex: ExerciseSet, nb: Any) -> Any:
     """The student copy of a source notebook, not yet executed."""
     nb = copy.deepcopy(nb)
+    # Saved widget state may hold an instructor's coding (the key): never carried into a copy.
+    nb.metadata.pop("widgets", None)
     cells = []
     found_setup = False
     for cell in nb.cells:
@@ -159,7 +161,8 @@ def check_solutions(ex: ExerciseSet) -> list[str]:
     for q in ex.questions:
         value = ex.solutions.get(q.qid)
         feedback = q.check(value)
-        wanted = "manual" if q.kind == "text" else "correct"
+        # free text is marked by hand; a coding question's key is the case data, its answer cell None
+        wanted = {"text": "manual", "coding": "unanswered"}.get(q.kind, "correct")
         if feedback.status != wanted:
             problems.append(
                 f"{ex.path}: {q.qid}: the solution {value!r} in the source gets '{feedback.status}' "

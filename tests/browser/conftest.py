@@ -65,6 +65,10 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
         "windowingMode": "none",
     },
+    # as `make lab` sets it: the annotator's coding is saved with the notebook
+    "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {
+        "saveState": True,
+    },
 }
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._io import write_atomic
+from ..coding_state import NO_CODING_PROBLEM
 
 __all__ = [
     "PLATFORMS",
@@ -265,8 +266,8 @@ class ExportReport:
                     out.append(f"{len(names)} {label}: {shown}")
         if self.unfinished:
             shown = ", ".join(self.unfinished[:20]) + (", …" if len(self.unfinished) > 20 else "")
-            out.append(f"{len(self.unfinished)} student(s) without a finished grade (failed, or "
-                       f"written answers still to mark; not exported): {shown}")
+            out.append(f"{len(self.unfinished)} student(s) without a finished grade (failed, "
+                       f"written answers still to mark, or a coding with none saved; not exported): {shown}")
         return out
 
 
@@ -278,8 +279,9 @@ def _grade_columns(book: Gradebook, assignment: str, per_set: bool) -> list[tupl
 
 
 def _finished(row: dict[str, str]) -> bool:
+    # A coding question with no saved coding is not marked yet: its 0 in the total is no grade.
     return row.get("status") != "failed" and row.get("to_mark", "0") in ("0", "") \
-        and _number(row.get("total", "")) is not None
+        and _number(row.get("total", "")) is not None and NO_CODING_PROBLEM not in row.get("problems", "")
 
 
 def _grade(book: Gradebook, row: dict[str, str], set_id: str | None) -> str:

@@ -61,12 +61,35 @@ def _points_text(points: float, of: float) -> str:
     return f"{shown_points(points)} of {shown_points(of)} point{'' if of == 1 else 's'}"
 
 
+def _coding_html(message: str) -> str:
+    """A coding's feedback (lines; "- " items per claim) as escaped paragraphs and a list."""
+    out, items = [], []
+    for line in message.splitlines() + [""]:
+        if line.startswith("- "):
+            items.append(f"<li>{html.escape(line[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line:
+            out.append(f"<p>{html.escape(line)}</p>")
+    return '<div class="coding">' + "".join(out) + "</div>"
+
+
 def _item_html(item: ItemResult) -> str:
     q = item.question
     e = html.escape
     parts = [f'<div class="q"><h3>{e(q.qid)} · {shown_points(q.points)} point{"" if q.points == 1 else "s"}</h3>',
              _markdown(q.prompt)]
-    if item.status in ("missing", "duplicate", "invalid", "error"):
+    if item.status == "no_coding":
+        parts.append(f'<p class="problem">No coding of yours was found in the notebook for this question '
+                     f"({e(item.message)}). It is not marked yet: open the notebook, check your coding is "
+                     "shown, save it and hand it in again.</p>")
+    elif q.kind == "coding" and item.status in ("correct", "incorrect"):
+        verdict = "All found and agreed" if item.status == "correct" else "Partly right"
+        parts.append(f'<p class="{e(item.status)}">{verdict}: {_points_text(item.points, q.points)}.</p>'
+                     + _coding_html(item.message))
+    elif item.status in ("missing", "duplicate", "invalid", "error"):
         parts.append(f'<p class="problem">This answer could not be read: {e(item.message)}. It scores 0; '
                      "if you think that is wrong, show your notebook to your instructor.</p>")
     else:

@@ -115,6 +115,8 @@ def _parse_time(text: str) -> datetime | None:
 def load_policy(exercises: str | Path) -> LatePolicy | None:
     """The ``[late]`` table of ``EXERCISES/grading.toml``; None when there is none."""
     folder = Path(exercises)
+    if folder.suffix == ".ipynb":  # --exercises may name one source: its folder's config applies
+        folder = folder.parent
     path = folder / CONFIG_NAME if folder.is_dir() else folder
     if not path.is_file():
         return None

@@ -129,6 +129,9 @@ class GradingReport:
                          + (" before the remaining written answers are marked" if any(
                              i.status == "manual" for s in graded for r in s.sets.values()
                              for i in r.items) else ""))
+        no_coding = sum(1 for s in graded for r in s.sets.values() for i in r.items if i.status == "no_coding")
+        if no_coding:
+            lines.append(f"{no_coding} coding answer(s) with no saved coding: not marked (see problems)")
         manual = sum(1 for s in graded for r in s.sets.values() for i in r.items if i.status == "manual")
         marked = sum(1 for s in graded for r in s.sets.values() for i in r.items if i.status == "marked")
         if marked:
@@ -143,8 +146,10 @@ class GradingReport:
         if self.skipped:
             shown = ", ".join(self.skipped[:10]) + (", …" if len(self.skipped) > 10 else "")
             lines.append(f"skipped {len(self.skipped)} file(s) that are not notebooks: {shown}")
+        coding = any(q.kind == "coding" for ex in self.sets for q in ex.questions)
+        extra = ", coding_agreement.csv, coding/ (class figures; present coding/debrief.ipynb)" if coding else ""
         lines.append(f"wrote {self.out}/: gradebook.csv, responses.csv, item_analysis.csv, "
-                     f"item_analysis.png, feedback/ ({len(self.students)} page(s)) in {self.seconds:.1f} s")
+                     f"item_analysis.png{extra}, feedback/ ({len(self.students)} page(s)) in {self.seconds:.1f} s")
         return "\n".join(lines)
 
 

@@ -160,6 +160,10 @@ def result_files(report: GradingReport, scored: str | None = None) -> dict[str, 
     files[TO_MARK_FILE] = to_mark_json(written_questions(report)).encode("utf-8", "backslashreplace")
     if scored is not None:
         files[SAVED_FILE] = scored.encode("utf-8", "backslashreplace")
+    # coding questions: agreement and class figures (nothing when the run has none)
+    from ..coding_results import write_coding_results
+
+    write_coding_results(report, Path(), lambda path, data: files.__setitem__(path.as_posix(), data))
     header, rows = gradebook_rows(report)
     files["gradebook.csv"] = csv_bytes(header, rows)
     return files

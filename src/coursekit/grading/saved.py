@@ -26,13 +26,19 @@ VERSION = 1
 
 def fingerprint(sets: list[ExerciseSet]) -> str:
     """What the scores depend on: each set's questions, kinds, points and keys."""
-    shape = [[ex.set_id, [[q.qid, q.kind, q.points, repr(q.key)] for q in ex.questions]]
-             for ex in sets]
+    def question(q: Any) -> list[Any]:
+        rules = [list(q.coding.attributes), q.coding.threshold] if q.kind == "coding" else []
+        return [q.qid, q.kind, q.points, repr(q.key), *rules]
+
+    shape = [[ex.set_id, [question(q) for q in ex.questions]] for ex in sets]
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _item(item: ItemResult) -> list[Any]:
-    text = item.value if item.question.kind == "text" and isinstance(item.value, str) else None
+    kind = item.question.kind
+    # written answers keep their text (to mark); codings their spans (the class agreement needs them)
+    text = item.value if ((kind == "text" and isinstance(item.value, str))
+                          or (kind == "coding" and isinstance(item.value, list))) else None
     return [item.question.qid, item.status, item.points, item.answer, item.message, text, item.note]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from .._text import file_name_text, visible
 from ..cells import parameter
+from ..coding_state import find_coding_in
 from ..quiz import (
     TAG_ANSWER,
     Answer,
@@ -142,6 +143,13 @@ def grade_notebook(sub: Submission, ex: ExerciseSet, checker: Checker) -> SetRes
             result.notes.append(f"{q.qid}: {answer.message} (scored 0)")
             continue
         value = answer.value
+        if q.kind == "coding":
+            found = find_coding_in(sub.annotators, q.qid, value, ex.set_id)
+            if found.status != "ok":
+                result.items.append(ItemResult(q, found.status, 0.0, "", None, found.message))
+                result.notes.append(f"{q.qid}: {found.message}")
+                continue
+            value = found.value
         shown = stable_repr(value)
         feedback = checker.check(ex.set_id, q, value, shown)
         # Shown, never interpreted: escapes and lone surrogates made visible (line breaks kept in text).

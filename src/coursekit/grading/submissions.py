@@ -11,6 +11,7 @@ from typing import Any
 
 from .._text import file_name_text, visible
 from ..cells import cell_tags, notebook_title, source_text
+from ..coding_state import saved_annotators
 from ..quiz import TAG_ANSWER, ExerciseSet
 from .results import GradingError
 
@@ -41,6 +42,8 @@ class Submission:
     cell_issues: dict[int, str] = field(default_factory=dict)  # answer cell index -> problem
     set_hints: list[str] = field(default_factory=list)  # set ids named inside the notebook
     title: str = ""
+    # the annotators' saved widget states (coding questions), as plain JSON
+    annotators: list[dict[str, Any]] = field(default_factory=list)
 
 
 def json_problem(exc: json.JSONDecodeError, text: str) -> str:
@@ -114,6 +117,7 @@ def _parse_notebook(sub: Submission, data: bytes) -> list[Any] | None:
     hint = meta.get("coursekit") if isinstance(meta, dict) else None
     if isinstance(hint, dict) and isinstance(hint.get("set_id"), str):
         sub.set_hints.append(visible(hint["set_id"]))
+    sub.annotators = saved_annotators(nb)
     return cells
 
 

@@ -38,7 +38,8 @@ def gradebook_rows(report: GradingReport) -> tuple[list[str], list[list[str]]]:
     rows = []
     for student in report.students:
         # A written answer waiting for the instructor's mark shows no number yet (to_mark counts it).
-        points = {(set_id, i.question.qid): None if i.status == "manual" else i.points
+        # So does a coding question with no saved coding: not a 0 that looks like a mark.
+        points = {(set_id, i.question.qid): None if i.status in ("manual", "no_coding") else i.points
                   for set_id, r in student.sets.items() for i in r.items}
         to_mark = sum(1 for r in student.sets.values() for i in r.items if i.status == "manual")
         lateness = ([("" if student.late_days is None else str(student.late_days)),
@@ -80,8 +81,10 @@ def response_rows(report: GradingReport) -> list[list[str]]:
         for ex in report.sets:
             result = student.sets.get(ex.set_id)
             for item in result.items if result else []:
-                correct = "" if item.status in ("manual", "marked") else ("1" if item.status == "correct" else "0")
-                note = item.message if item.status in ("missing", "duplicate", "invalid", "error") else item.note
+                correct = ("" if item.status in ("manual", "marked", "no_coding")
+                           else ("1" if item.status == "correct" else "0"))
+                note = (item.message if item.status in ("missing", "duplicate", "invalid", "error", "no_coding")
+                        else item.note)
                 if item.status == "manual" and item.question.rubric:  # for the instructor's eyes only
                     note = f"mark by the rubric: {item.question.rubric}"
                 answer = spreadsheet_text(item.answer) if item.question.kind == "text" else item.answer  # raw text

@@ -57,6 +57,7 @@ class Question:
     min_share: float = 0.5
     key: Any = None
     _index: ArticleIndex | None = field(default=None, repr=False)
+    coding: Any = field(default=None, repr=False)  # a coding question's CodingSpec (coding_judge)
 
     @property
     def rules(self) -> Rules:
@@ -91,10 +92,13 @@ class Question:
             raise ValueError(f"{self.qid}: a span question needs the article")
         return self._index
 
+    def coding_spec(self) -> Any:
+        return self.coding
+
     @cached_property
     def key_canonical(self) -> str | None:
-        if self.kind in ("text", "span"):
-            return self.key
+        if self.kind in ("text", "span", "coding"):
+            return self.key if self.kind != "coding" else None
         canon, hint = canonical(self.rules, self.key)
         if canon is None:
             raise ValueError(f"{self.qid}: the key {self.key!r} does not fit the question: {hint}")
@@ -127,6 +131,9 @@ class Question:
         if self.kind == "text":
             entry["guide"] = self.guide
             return entry
+        if self.kind == "coding":  # the passage to show, never the key
+            entry.update(self.coding.self_check_entry())
+            return entry
         canon = self.key_canonical
         assert canon is not None
         secret = stretch(salt, self.qid, canon, iterations)
@@ -158,9 +165,19 @@ class ExerciseSet:
         """The feedback for one answer against the key."""
         return self.question(qid).check(value, source)
 
-    def check(self, qid: str, value: Any) -> None:
-        """Print the feedback for one answer (the notebook's check cells call this)."""
+    def check(self, qid: str, value: Any) -> Any:
+        """Print the feedback for one answer (the notebook's check cells call this).
+
+        A coding question's check shows the annotator for its passage instead.
+        """
+        q = self.question(qid)
+        if q.kind == "coding":
+            from ..annotator import exercise_annotator
+
+            spec = q.coding
+            return exercise_annotator(spec.case, qid, self.set_id, spec.paragraphs, spec.attributes, value)
         show(self.feedback(qid, value, answer_source(qid)))
+        return None
 
     @property
     def total_points(self) -> float:
@@ -250,7 +267,8 @@ def load_exercise_set(path: str | Path, case: Any = None) -> ExerciseSet:
 
 
 _SPEC_FIELDS = {"kind", "points", "options", "items", "key", "key_from", "hint", "explanation",
-                "paragraph", "rubric", "guide", "tolerance", "min_words", "min_share"}
+                "paragraph", "rubric", "guide", "tolerance", "min_words", "min_share", "attributes",
+                "threshold"}
 
 
 def _build_question(qid: str, spec: dict[str, Any], prompt: str, case: Any,
@@ -278,7 +296,10 @@ def _build_question(qid: str, spec: dict[str, Any], prompt: str, case: Any,
     if kind in ("matching", "ordering") and not items_spec:
         raise ValueError(f"a {kind} question needs items")
     key, paragraph = spec.get("key"), spec.get("paragraph")
-    if "key_from" in spec:
+    coding = _coding_spec(kind, spec, case)
+    if coding is not None:
+        key, paragraph = tuple(coding.claim_ids()), paragraph or coding.paragraphs[0]
+    elif "key_from" in spec:
         key, derived_paragraph = _derive_key(kind, spec["key_from"], items_spec, case)
         paragraph = paragraph if paragraph is not None else derived_paragraph
     points = spec.get("points", 1)
@@ -296,8 +317,21 @@ def _build_question(qid: str, spec: dict[str, Any], prompt: str, case: Any,
         tolerance=float(spec.get("tolerance", 0)), min_words=int(spec.get("min_words", 3)),
         min_share=float(spec.get("min_share", 0.5)),
         key=float(key) if kind == "numeric" and key is not None else key,
-        _index=index if kind == "span" else None,
+        _index=index if kind == "span" else None, coding=coding,
     )
+
+
+def _coding_spec(kind: str, spec: dict[str, Any], case: Any) -> Any:
+    """A coding question's CodingSpec (passage, key claims, attributes), or None for other kinds."""
+    if kind != "coding":
+        if set(spec) & {"attributes", "threshold"}:
+            raise ValueError("attributes and threshold are fields of coding questions only")
+        return None
+    from ..coding_judge import spec_from_toml
+
+    if "key" in spec:
+        raise ValueError("a coding question's key is the case's claims: give key_from = { paragraphs = [...] }")
+    return spec_from_toml(spec, case)
 
 
 def _claim_value(case: Any, claim_id: str, column: str) -> Any:

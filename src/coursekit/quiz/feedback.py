@@ -12,7 +12,7 @@ __all__ = ["ANSWER_STATUSES", "KINDS", "PARTLY_INSIDE", "QID", "STATUSES", "TAG_
            "TAG_INSTRUCTOR", "TAG_QUESTION", "TAG_SETUP", "TAG_SPEC", "TOO_SHORT", "UNANSWERED", "Answer",
            "ExerciseError", "Feedback", "say"]
 
-KINDS = ("single", "multiple", "matching", "ordering", "numeric", "span", "text")
+KINDS = ("single", "multiple", "matching", "ordering", "numeric", "span", "text", "coding")
 # "invalid": the answer cell is not one plain value, so the grader cannot read it (scores 0).
 STATUSES = ("correct", "incorrect", "unanswered", "manual", "invalid")
 ANSWER_STATUSES = ("ok", "missing", "duplicate", "invalid")

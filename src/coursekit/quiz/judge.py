@@ -28,7 +28,8 @@ from .article import ArticleIndex, phrase_key, text_key
 from .feedback import PARTLY_INSIDE, TOO_SHORT, UNANSWERED, Feedback
 
 __all__ = ["GENERIC_GUIDE", "JUDGES", "QuizCheck", "Rules", "Side", "canonical", "content_words",
-           "correct_message", "covers", "is_unanswered", "judge", "manual_message", "partial_message"]
+           "correct_message", "covers", "is_unanswered", "judge", "judge_coding", "manual_message",
+           "partial_message"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class Side(Protocol):
     def article(self) -> ArticleIndex:
         """The article and claim spans, for span questions."""
 
+    def coding_spec(self) -> Any:
+        """A coding question's :class:`~coursekit.coding_judge.CodingSpec` with its key, or None
+        where the side holds no key (the student copy)."""
+
     def count_right(self, value: Any) -> tuple[int, int]:
         """Multiple select and matching: (parts answered right, parts), for a well-formed answer."""
 
@@ -72,8 +77,9 @@ class QuizCheck(Protocol):
     def feedback(self, qid: str, value: Any, source: str | None = None) -> Feedback:
         """The feedback for one answer; ``source`` is the answer cell's source, when known."""
 
-    def check(self, qid: str, value: Any) -> None:
-        """Print the feedback for one answer, judging the answer cell found in the input history."""
+    def check(self, qid: str, value: Any) -> Any:
+        """Print the feedback for one answer, judging the answer cell found in the input history
+        (a coding question's check returns the annotator to show instead)."""
 
 
 # --- messages -------------------------------------------------------------------
@@ -263,9 +269,22 @@ def judge_text(rules: Rules, value: Any, side: Side) -> Feedback:
     return Feedback("manual", 0.0, manual_message(rules.guide))
 
 
+def judge_coding(rules: Rules, value: Any, side: Side) -> Feedback:
+    """A coding of a passage: scored per claim of the key; the student copy only says what it holds."""
+    from ..coding_judge import coding_verdict, recorded_verdict
+
+    spec = side.coding_spec()
+    if spec is None:
+        status, points, message = recorded_verdict(value, None)
+    else:
+        status, points, message = coding_verdict(value, spec, side.points_for(value, True))
+    return Feedback(status, points, message)
+
+
 JUDGES: dict[str, Callable[[Rules, Any, Side], Feedback]] = {
     "single": judge_closed, "multiple": judge_closed, "matching": judge_closed,
     "ordering": judge_closed, "numeric": judge_closed, "span": judge_span, "text": judge_text,
+    "coding": judge_coding,
 }
 
 

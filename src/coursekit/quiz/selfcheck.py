@@ -137,6 +137,9 @@ class _DigestSide:
     def article(self) -> ArticleIndex:
         return self.check.article()
 
+    def coding_spec(self) -> Any:
+        return None  # the student copy holds no key: a coding is recorded, not scored
+
 
 class StudentCheck:
     """Checks answers in a student copy from salted digests; holds no key.
@@ -180,9 +183,19 @@ class StudentCheck:
         """The feedback for one answer; ``source`` is the answer cell, when known."""
         return judge(self.rules(qid), value, _DigestSide(self, qid), source)
 
-    def check(self, qid: str, value: Any) -> None:
-        """Print the feedback for one answer, judging the answer cell the grader will read."""
+    def check(self, qid: str, value: Any) -> Any:
+        """Print the feedback for one answer, judging the answer cell the grader will read.
+
+        A coding question's check shows the annotator for its passage instead.
+        """
+        q = self.questions[qid]
+        if q["kind"] == "coding":
+            from ..annotator import exercise_annotator
+
+            return exercise_annotator(self.data["case"], qid, str(self.data.get("set_id", "")),
+                                      q["paragraphs"], q.get("attributes", ()), value)
         show(self.feedback(qid, value, answer_source(qid)))
+        return None
 
     def install_answer_help(self) -> bool:
         """A friendly sentence instead of a NameError traceback in answer cells (see :mod:`.display`)."""
