@@ -30,6 +30,8 @@ from pathlib import Path
 
 from .._io import write_atomic
 from ..coding_state import NO_CODING_PROBLEM
+from .results import fmt_points
+from .tables import csv_bytes
 
 __all__ = [
     "PLATFORMS",
@@ -292,16 +294,7 @@ def _grade(book: Gradebook, row: dict[str, str], set_id: str | None) -> str:
 
 
 def _short(value: float) -> str:
-    value = round(value, 4)
-    return str(int(value)) if value == int(value) else f"{value:.4f}".rstrip("0")
-
-
-def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return fmt_points(value)
 
 
 def export_grades(results: str | Path, platform: str, *, roster: str | Path | None = None,
@@ -365,7 +358,8 @@ def export_grades(results: str | Path, platform: str, *, roster: str | Path | No
             lms_id = [match.found[name].get(id_col or "", "") if name in match.found else ""] \
                 if match is not None else []
             rows.append([name, *lms_id, *grades(row), row["max"], row["status"]])
-    write_atomic(target, _csv_bytes(header, rows))
+    # CRLF, as the platforms' own exports (and RFC 4180) have it.
+    write_atomic(target, csv_bytes(header, rows, lineterminator="\r\n"))
     exported = len(rows) - (1 if platform == "canvas" else 0)
     return ExportReport(platform, target, exported, match, unfinished)
 

@@ -16,9 +16,9 @@ __all__ = ["ITEM_COLUMNS", "RESPONSE_COLUMNS", "ItemStats", "csv_bytes", "gradeb
            "item_statistics", "response_rows"]
 
 
-def csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
+def csv_bytes(header: list[str], rows: Iterable[list[str]], lineterminator: str = "\n") -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=lineterminator)
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
