@@ -68,6 +68,18 @@ def _answer(rng: random.Random, q: Any, solution: Any, ability: float) -> Any:
     return None
 
 
+def fill_answers(nb: dict[str, Any], ex: Any, rng: random.Random, ability: float) -> dict[str, Any]:
+    """A released copy (as JSON) with each answer cell's None replaced by a plausible answer."""
+    for cell in nb["cells"]:
+        for tag in cell.get("metadata", {}).get("tags", []):
+            if tag.startswith("answer:"):
+                q = ex.question(tag[7:])
+                value = _answer(rng, q, ex.solutions[q.qid], ability)
+                source = "".join(cell["source"])
+                cell["source"] = re.sub(rf"^{q.qid} = None$", f"{q.qid} = {value!r}", source, flags=re.M)
+    return nb
+
+
 def build_class(folder: Path, n_notebooks: int, seed: int = 2013) -> list[Path]:
     """n_notebooks submissions, three sets per student folder, from executed student copies."""
     from coursekit.grading import load_exercise_sets
@@ -82,15 +94,7 @@ def build_class(folder: Path, n_notebooks: int, seed: int = 2013) -> list[Path]:
         ex = sets[i % len(sets)]
         if i % len(sets) == 0:
             ability = rng.uniform(0.3, 0.95)
-        nb = copy.deepcopy(copies[ex.set_id])
-        for cell in nb["cells"]:
-            for tag in cell.get("metadata", {}).get("tags", []):
-                if tag.startswith("answer:"):
-                    q = ex.question(tag[7:])
-                    value = _answer(rng, q, ex.solutions[q.qid], ability)
-                    source = "".join(cell["source"])
-                    cell["source"] = re.sub(rf"^{q.qid} = None$", f"{q.qid} = {value!r}", source,
-                                            flags=re.M)
+        nb = fill_answers(copy.deepcopy(copies[ex.set_id]), ex, rng, ability)
         path = folder / "submissions" / f"student{i // len(sets):04d}" / f"{ex.set_id}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

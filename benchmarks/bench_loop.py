@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_grading import _answer  # noqa: E402
+from bench_grading import fill_answers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -57,14 +57,7 @@ def build(folder: Path, students: int) -> tuple[Path, Path, Path]:
     for i in range(students):
         name = f"student{i:04d}"
         ability = rng.uniform(0.3, 0.95)
-        nb = json.loads(json.dumps(blank))
-        for cell in nb["cells"]:
-            for tag in cell.get("metadata", {}).get("tags", []):
-                if tag.startswith("answer:"):
-                    q = ex.question(tag[7:])
-                    value = _answer(rng, q, ex.solutions[q.qid], ability)
-                    source = "".join(cell["source"])
-                    cell["source"] = re.sub(rf"^{q.qid} = None$", f"{q.qid} = {value!r}", source, flags=re.M)
+        nb = fill_answers(json.loads(json.dumps(blank)), ex, rng, ability)
         (subs / f"{name}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
         day = 8 if rng.random() < 0.85 else rng.choice([9, 10, 12])
